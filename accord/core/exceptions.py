@@ -1,0 +1,17 @@
+from django.utils.translation import gettext_lazy as _
+
+
+class ConflictError(Exception):
+    """Raised when a record changed since the caller read it (a stale version)."""
+
+    def __init__(self, message=None, *, current_version: int | None = None):
+        self.message = message or _(
+            "Someone else changed this record while you were editing it. "
+            "Reload it to see their change, then make yours again."
+        )
+        self.current_version = current_version
+        super().__init__(str(self.message))
+
+
+class PermissionDeniedError(Exception):
+    """Raised by services when the actor may not make the change."""

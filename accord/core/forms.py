@@ -1,0 +1,51 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import policy
+
+
+class VersionedModelForm(forms.ModelForm):
+    """A model form that carries the version it was read at, to refuse lost updates."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+        if "classification" in self.fields and user is not None:
+            allowed = set(policy.visible_classifications(user))
+            self.fields["classification"].choices = [
+                c for c in self.fields["classification"].choices if c[0] in allowed
+            ]
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                widget.attrs.setdefault("class", "form-select")
+            elif not isinstance(widget, forms.HiddenInput):
+                widget.attrs.setdefault("class", "form-control")
+
+    def clean_version(self):
+        version = self.cleaned_data.get("version")
+        if self.instance.pk and version is None:
+            raise forms.ValidationError(_("The form lost its version; reload the page."))
+        return version
+
+    def model_fields(self) -> dict:
+        """Cleaned values of the model's own (not many-to-many) fields."""
+        m2m = {f.name for f in self._meta.model._meta.many_to_many}
+        return {
+            name: self.cleaned_data[name]
+            for name in self._meta.fields
+            if name in self.cleaned_data and name not in m2m
+        }
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)

@@ -1,0 +1,118 @@
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Classification, Role
+from .querysets import ClassifiedQuerySet, OpenQuerySet
+
+
+class VersionedModel(models.Model):
+    """A record whose every save bumps a version number, so stale edits can be refused."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = OpenQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class ClassifiedModel(VersionedModel):
+    """A record that may be sensitive: its classification and sharing decide who sees it."""
+
+    classification = models.CharField(
+        _("classification"),
+        max_length=16,
+        choices=Classification.choices,
+        default=Classification.INTERNAL,
+        help_text=_(
+            "Public: every user. Internal: staff, and partners it is shared with. "
+            "Restricted: administrators and editors only."
+        ),
+    )
+    shared_with = models.ManyToManyField(
+        "registry.Organization",
+        blank=True,
+        related_name="+",
+        verbose_name=_("shared with"),
+        help_text=_("Partner organizations whose focal points may see this internal record."),
+    )
+
+    objects = ClassifiedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Profile(models.Model):
+    """A user's role in the workspace, and for a partner, the organization they speak for."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="accord_profile"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.VIEWER)
+    organization = models.ForeignKey(
+        "registry.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="partner_users",
+        verbose_name=_("organization"),
+    )
+
+    class Meta:
+        verbose_name = _("profile")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role=Role.PARTNER) | models.Q(organization__isnull=False),
+                name="profile_partner_has_organization",
+                violation_error_message=_("A partner user must belong to an organization."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()})"
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API; only its hash is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(max_length=8, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField(null=True, blank=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.user})"
+
+    @classmethod
+    def issue(cls, *, user, name: str = "", days: int | None = None) -> tuple["ApiToken", str]:
+        raw = secrets.token_urlsafe(32)
+        days = settings.ACCORD_TOKEN_DAYS if days is None else days
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            key_hash=hash_token(raw),
+            prefix=raw[:8],
+            expires=timezone.now() + timedelta(days=days) if days else None,
+        )
+        return token, raw

@@ -1,0 +1,113 @@
+"""Write helpers every domain service uses: version checks, attribution, restore."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from . import policy
+from .exceptions import ConflictError
+
+M = TypeVar("M", bound=models.Model)
+
+
+def require_editor(actor) -> None:
+    if actor is not None and not policy.can_edit(actor):
+        raise PermissionDenied(_("You may not change records."))
+
+
+def attribute(instance: models.Model, actor, reason: str = "") -> None:
+    """Tell django-simple-history who makes the next save and why."""
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        instance._history_user = actor
+    if reason:
+        instance._change_reason = reason
+
+
+def create(instance: M, *, actor, shared_with: Iterable | None = None, reason: str = "") -> M:
+    require_editor(actor)
+    instance.full_clean()
+    attribute(instance, actor, reason)
+    instance.save()
+    if shared_with is not None and hasattr(instance, "shared_with"):
+        instance.shared_with.set(shared_with)
+    return instance
+
+
+def lock_for_update(model: type[M], pk, expected_version: int | None) -> M:
+    """Lock the row and refuse a stale version: the second of two concurrent editors loses."""
+    current = model._default_manager.select_for_update().get(pk=pk)
+    if expected_version is not None and current.version != expected_version:
+        raise ConflictError(current_version=current.version)
+    return current
+
+
+def update(
+    instance: M,
+    *,
+    actor,
+    fields: dict,
+    expected_version: int | None,
+    shared_with: Iterable | None = None,
+    reason: str = "",
+) -> M:
+    """Apply `fields` to a locked copy of `instance` if its version is still `expected_version`."""
+    require_editor(actor)
+    with transaction.atomic():
+        current = lock_for_update(type(instance), instance.pk, expected_version)
+        for name, value in fields.items():
+            setattr(current, name, value)
+        current.full_clean()
+        current.version = current.version + 1
+        attribute(current, actor, reason)
+        current.save()
+        if shared_with is not None and hasattr(current, "shared_with"):
+            current.shared_with.set(shared_with)
+    return current
+
+
+def delete(instance: models.Model, *, actor, expected_version: int | None = None) -> None:
+    require_editor(actor)
+    with transaction.atomic():
+        current = lock_for_update(type(instance), instance.pk, expected_version)
+        attribute(current, actor)
+        try:
+            current.delete()
+        except models.ProtectedError as exc:
+            names = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
+            raise ValidationError(
+                _("It cannot be deleted while these refer to it: %(names)s.")
+                % {"names": ", ".join(names)}
+            ) from exc
+
+
+def editable_field_names(model: type[models.Model]) -> list[str]:
+    skip = {"id", "version", "created", "updated"}
+    return [
+        f.name
+        for f in model._meta.concrete_fields
+        if f.editable and f.name not in skip and not f.primary_key
+    ]
+
+
+def restore(instance: M, *, actor, history_id: int, expected_version: int | None = None) -> M:
+    """Make a record as it was in one of its history entries, as a new change."""
+    record = instance.history.filter(history_id=history_id).first()
+    if record is None:
+        raise ValidationError(_("That version does not exist for this record."))
+    fields = {}
+    for name in editable_field_names(type(instance)):
+        field = type(instance)._meta.get_field(name)
+        fields[field.attname] = getattr(record, field.attname)
+    return update(
+        instance,
+        actor=actor,
+        fields=fields,
+        expected_version=expected_version,
+        reason=_("Restored the version of %(date)s")
+        % {"date": record.history_date.strftime("%Y-%m-%d %H:%M")},
+    )

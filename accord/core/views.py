@@ -1,0 +1,213 @@
+"""Generic views every domain app uses: list, detail, edit, delete, history."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django_tables2 import RequestConfig
+
+from . import policy
+from .exceptions import ConflictError
+from .history import history_page
+
+
+def page_size(request) -> int:
+    from django.conf import settings
+
+    try:
+        size = int(request.GET.get("per_page", settings.ACCORD_PAGE_SIZE))
+    except ValueError:
+        size = settings.ACCORD_PAGE_SIZE
+    return max(1, min(size, 200))
+
+
+class PolicyMixin:
+    """Pages need a role; changes need the editor role."""
+
+    edit = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if not policy.can_view(request.user):
+            raise PermissionDenied(_("Your account has no role in this workspace."))
+        if self.edit and not policy.can_edit(request.user):
+            raise PermissionDenied(_("You may look at records but not change them."))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ObjectListView(PolicyMixin, View):
+    """A filtered, sorted, paginated table; an htmx request gets only the results."""
+
+    template_name = "core/object_list.html"
+    filterset_class = None
+    table_class = None
+    title = ""
+    add_url_name = None
+
+    def get_queryset(self, request):
+        raise NotImplementedError
+
+    def get_extra_context(self, request):
+        return {}
+
+    def get(self, request, *args, **kwargs):
+        queryset = self.get_queryset(request)
+        filterset = self.filterset_class(request.GET or None, queryset=queryset, request=request)
+        rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+        if filterset.is_bound and not filterset.is_valid():
+            rows = queryset.none()
+        table = self.table_class(rows, request=request)
+        RequestConfig(request, paginate={"per_page": page_size(request)}).configure(table)
+        context = {
+            "title": self.title,
+            "filterset": filterset,
+            "table": table,
+            "add_url": reverse(self.add_url_name)
+            if self.add_url_name and policy.can_edit(request.user)
+            else None,
+            **self.get_extra_context(request),
+        }
+        template = f"{self.template_name}#results" if request.htmx else self.template_name
+        return render(request, template, context)
+
+
+class ObjectEditView(PolicyMixin, View):
+    """Create or edit one record through its service; a stale version is a form error."""
+
+    edit = True
+    form_class = None
+    template_name = "core/object_form.html"
+
+    def get_object(self, request, **kwargs):
+        return None
+
+    def get_initial(self, request):
+        return {}
+
+    def save(self, form, obj):
+        raise NotImplementedError
+
+    def get_success_url(self, obj):
+        return obj.get_absolute_url()
+
+    def context(self, request, form, obj):
+        model = self.form_class._meta.model
+        return {
+            "form": form,
+            "object": obj,
+            "title": (
+                _("Edit %(object)s") % {"object": obj}
+                if obj
+                else _("Add %(model)s") % {"model": model._meta.verbose_name}
+            ),
+            "cancel_url": obj.get_absolute_url() if obj else self.request.GET.get("next", "/"),
+        }
+
+    def get(self, request, *args, **kwargs):
+        obj = self.get_object(request, **kwargs)
+        form = self.form_class(instance=obj, initial=self.get_initial(request), user=request.user)
+        return render(request, self.template_name, self.context(request, form, obj))
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object(request, **kwargs)
+        form = self.form_class(request.POST, instance=obj, user=request.user)
+        if form.is_valid():
+            try:
+                saved = self.save(form, obj)
+            except ConflictError as exc:
+                form.add_error(None, exc.message)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Saved %(object)s.") % {"object": saved})
+                return HttpResponseRedirect(self.get_success_url(saved))
+        return render(request, self.template_name, self.context(request, form, obj), status=400)
+
+
+def apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class ObjectDeleteView(PolicyMixin, View):
+    edit = True
+    template_name = "core/object_confirm_delete.html"
+    success_url_name = None
+
+    def get_object(self, request, **kwargs):
+        raise NotImplementedError
+
+    def delete(self, obj, version):
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        obj = self.get_object(request, **kwargs)
+        return render(request, self.template_name, {"object": obj})
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object(request, **kwargs)
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = None
+        try:
+            self.delete(obj, version)
+        except (ConflictError, ValidationError) as exc:
+            message = exc.message if isinstance(exc, ConflictError) else " ".join(exc.messages)
+            return render(
+                request, self.template_name, {"object": obj, "error": message}, status=409
+            )
+        messages.success(request, _("Deleted %(object)s.") % {"object": obj})
+        return HttpResponseRedirect(reverse(self.success_url_name))
+
+
+class ObjectHistoryView(PolicyMixin, View):
+    """A record's changes with their differences; editors restore an earlier version."""
+
+    template_name = "core/object_history.html"
+
+    def get_object(self, request, **kwargs):
+        raise NotImplementedError
+
+    def restore(self, obj, history_id, version):
+        from .services import restore
+
+        return restore(
+            obj, actor=self.request.user, history_id=history_id, expected_version=version
+        )
+
+    def get(self, request, *args, **kwargs):
+        obj = self.get_object(request, **kwargs)
+        page_obj, changes = history_page(obj, page=request.GET.get("page", 1))
+        return render(
+            request,
+            self.template_name,
+            {"object": obj, "page_obj": page_obj, "changes": changes},
+        )
+
+    def post(self, request, *args, **kwargs):
+        if not policy.can_edit(request.user):
+            raise PermissionDenied(_("You may look at records but not change them."))
+        obj = self.get_object(request, **kwargs)
+        try:
+            history_id = int(request.POST["history_id"])
+            version = int(request.POST["version"])
+        except (KeyError, ValueError):
+            messages.error(request, _("Choose a version to restore."))
+            return HttpResponseRedirect(request.path)
+        try:
+            self.restore(obj, history_id, version)
+        except ConflictError as exc:
+            messages.error(request, exc.message)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Restored the earlier version."))
+        return HttpResponseRedirect(request.path)

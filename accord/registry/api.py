@@ -1,0 +1,798 @@
+"""REST endpoints of the registry: thin, parse → selector or service → schema."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from accord.core.api import invalid, require_view
+from accord.core.choices import Classification
+
+from . import selectors, services
+from .choices import (
+    DocumentKind,
+    MembershipStatus,
+    OrganizationKind,
+    PartnershipStatus,
+    PartnershipType,
+    Priority,
+)
+from .models import Country, FrameworkDocument, Membership, Partnership, Person
+
+router = Router()
+
+
+class Paged(LimitOffsetPagination):
+    """`{"count": N, "items": [...]}` with `limit` (at most 500) and `offset`."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=500)
+        offset: int = Field(0, ge=0)
+
+
+# ---------------------------------------------------------------- schemas
+
+
+class CountryRef(Schema):
+    iso3: str
+    name: str
+
+
+class OrganizationRef(Schema):
+    id: int
+    acronym: str
+    name: str
+
+
+class CountryOut(Schema):
+    id: int
+    iso3: str
+    iso2: str
+    numeric: str
+    name: str
+    official_name: str
+    region: str
+    subregion: str
+    capital: str
+    capital_lat: float | None
+    capital_lng: float | None
+    cow_code: int | None
+
+
+class CountryDetailOut(CountryOut):
+    borders: list[str]
+
+    @staticmethod
+    def resolve_borders(obj):
+        return [c.iso3 for c in obj.borders.all()]
+
+
+class OrganizationOut(Schema):
+    id: int
+    acronym: str
+    name: str
+    former_names: list[str]
+    kind: OrganizationKind
+    headquarters: str
+    headquarters_country: str | None
+    founded: int | None
+    dissolved: int | None
+    website: str
+    description: str
+    source: str
+    cow_ioname: str
+    is_home: bool
+    version: int
+
+    @staticmethod
+    def resolve_headquarters_country(obj):
+        return obj.headquarters_country.iso3 if obj.headquarters_country_id else None
+
+
+class OrganizationListOut(OrganizationOut):
+    member_count: int
+    is_partner: bool
+
+
+class OrganizationIn(Schema):
+    acronym: str = Field(..., min_length=1, max_length=20)
+    name: str = Field(..., min_length=1, max_length=200)
+    former_names: list[str] = []
+    kind: OrganizationKind
+    headquarters: str = ""
+    headquarters_country: str | None = Field(None, description="ISO 3166-1 alpha-3")
+    founded: int | None = Field(None, ge=1, le=9999)
+    dissolved: int | None = Field(None, ge=1, le=9999)
+    website: str = ""
+    description: str = ""
+    source: str = ""
+    cow_ioname: str = ""
+    is_home: bool = False
+
+
+class OrganizationPatch(Schema):
+    version: int = Field(..., description="The version you read; a stale one gets 409.")
+    acronym: str | None = Field(None, min_length=1, max_length=20)
+    name: str | None = Field(None, min_length=1, max_length=200)
+    former_names: list[str] | None = None
+    kind: OrganizationKind | None = None
+    headquarters: str | None = None
+    headquarters_country: str | None = None
+    founded: int | None = Field(None, ge=1, le=9999)
+    dissolved: int | None = Field(None, ge=1, le=9999)
+    website: str | None = None
+    description: str | None = None
+    source: str | None = None
+    cow_ioname: str | None = None
+    is_home: bool | None = None
+
+
+class MembershipOut(Schema):
+    id: int
+    organization: OrganizationRef
+    country: CountryRef
+    status: MembershipStatus
+    valid_from: datetime.date | None
+    valid_to: datetime.date | None
+    source: str
+    note: str
+    version: int
+
+
+class MemberOut(Schema):
+    id: int
+    country: CountryRef
+    status: MembershipStatus
+    valid_from: datetime.date | None
+    valid_to: datetime.date | None
+    version: int
+
+
+class CountryMembershipOut(Schema):
+    id: int
+    organization: OrganizationRef
+    status: MembershipStatus
+    valid_from: datetime.date | None
+    valid_to: datetime.date | None
+    version: int
+
+
+class MembershipIn(Schema):
+    organization: str = Field(..., description="Acronym or id")
+    country: str = Field(..., description="ISO 3166-1 alpha-3")
+    status: MembershipStatus
+    valid_from: datetime.date | None = None
+    valid_to: datetime.date | None = None
+    source: str = ""
+    note: str = ""
+
+
+class MembershipPatch(Schema):
+    version: int
+    status: MembershipStatus | None = None
+    valid_from: datetime.date | None = None
+    valid_to: datetime.date | None = None
+    source: str | None = None
+    note: str | None = None
+
+
+class DocumentOut(Schema):
+    id: int
+    key: str
+    title: str
+    year: int
+    place: str
+    kind: DocumentKind
+    adopted_on: datetime.date | None
+    description: str
+    source: str
+    classification: Classification
+    version: int
+
+
+class DocumentIn(Schema):
+    key: str = Field(..., min_length=1, max_length=60, pattern=r"^[-a-zA-Z0-9_]+$")
+    title: str = Field(..., min_length=1, max_length=300)
+    year: int = Field(..., ge=1, le=9999)
+    place: str = ""
+    kind: DocumentKind
+    adopted_on: datetime.date | None = None
+    description: str = ""
+    source: str = ""
+    classification: Classification = Classification.PUBLIC
+    shared_with: list[str] = []
+
+
+class DocumentPatch(Schema):
+    version: int
+    key: str | None = Field(None, min_length=1, max_length=60, pattern=r"^[-a-zA-Z0-9_]+$")
+    title: str | None = Field(None, min_length=1, max_length=300)
+    year: int | None = Field(None, ge=1, le=9999)
+    place: str | None = None
+    kind: DocumentKind | None = None
+    adopted_on: datetime.date | None = None
+    description: str | None = None
+    source: str | None = None
+    classification: Classification | None = None
+    shared_with: list[str] | None = None
+
+
+class DocumentRef(Schema):
+    id: int
+    key: str
+    title: str
+    year: int
+
+
+class PartnershipOut(Schema):
+    id: int
+    organization: OrganizationRef
+    partner: OrganizationRef
+    type: PartnershipType
+    basis: list[DocumentRef]
+    since: datetime.date | None
+    status: PartnershipStatus
+    priority: Priority
+    notes: str
+    classification: Classification
+    version: int
+
+    @staticmethod
+    def resolve_basis(obj):
+        return list(obj.basis.all())
+
+
+class PartnershipIn(Schema):
+    organization: str = Field(..., description="Acronym or id")
+    partner: str = Field(..., description="Acronym or id")
+    type: PartnershipType
+    basis: list[str] = Field([], description="Framework document keys")
+    since: datetime.date | None = None
+    status: PartnershipStatus = PartnershipStatus.ACTIVE
+    priority: Priority = Priority.MEDIUM
+    notes: str = ""
+    classification: Classification = Classification.INTERNAL
+    shared_with: list[str] = []
+
+
+class PartnershipPatch(Schema):
+    version: int
+    type: PartnershipType | None = None
+    basis: list[str] | None = None
+    since: datetime.date | None = None
+    status: PartnershipStatus | None = None
+    priority: Priority | None = None
+    notes: str | None = None
+    classification: Classification | None = None
+    shared_with: list[str] | None = None
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    title: str
+    organization: OrganizationRef
+    email: str
+    phone: str
+    partnership: int | None = Field(None, alias="partnership_id")
+    role: str
+    description: str
+    classification: Classification
+    version: int
+
+
+class PersonIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    title: str = ""
+    organization: str
+    email: str = ""
+    phone: str = ""
+    partnership: int | None = None
+    role: str = ""
+    description: str = ""
+    classification: Classification = Classification.INTERNAL
+    shared_with: list[str] = []
+
+
+class PersonPatch(Schema):
+    version: int
+    name: str | None = Field(None, min_length=1, max_length=200)
+    title: str | None = None
+    organization: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    partnership: int | None = None
+    role: str | None = None
+    description: str | None = None
+    classification: Classification | None = None
+    shared_with: list[str] | None = None
+
+
+class OverlapOut(Schema):
+    a: str
+    b: str
+    as_of: datetime.date
+    count: int
+    iso3: list[str]
+
+
+class Version(Schema):
+    version: int | None = Field(None, description="Refuse the delete if the record changed.")
+
+
+# ---------------------------------------------------------------- input resolution
+
+
+def organization_ref(user, value, field):
+    try:
+        return selectors.organization_get(user=user, key=value)
+    except Exception:
+        raise invalid(field, f"No organization “{value}”.") from None
+
+
+def country_ref(user, value, field):
+    try:
+        return selectors.country_get(user=user, key=value)
+    except Exception:
+        raise invalid(field, f"No country with the ISO code “{value}”.") from None
+
+
+def organizations_ref(user, values, field):
+    return [organization_ref(user, value, field) for value in values]
+
+
+def documents_ref(user, keys, field):
+    found = {d.key: d for d in selectors.document_list(user=user).filter(key__in=keys)}
+    missing = [key for key in keys if key not in found]
+    if missing:
+        raise invalid(field, f"No framework document “{missing[0]}”.")
+    return [found[key] for key in keys]
+
+
+def partnership_ref(user, pk, field):
+    if pk is None:
+        return None
+    found = selectors.partnership_list(user=user).filter(pk=pk).first()
+    if found is None:
+        raise invalid(field, f"No partnership {pk}.")
+    return found
+
+
+def patch_fields(payload: Schema) -> dict:
+    data = payload.dict(exclude_unset=True)
+    data.pop("version", None)
+    return data
+
+
+# ---------------------------------------------------------------- organizations
+
+
+class OrganizationFilters(Schema):
+    search: str | None = Field(None, description="In acronym, name and former names")
+    kind: OrganizationKind | None = None
+    is_partner: bool | None = Field(None, description="Partner of the home organization")
+    is_home: bool | None = None
+
+
+@router.get("/organizations", response=list[OrganizationListOut], tags=["organizations"])
+@paginate(Paged)
+def organization_list(request, filters: Query[OrganizationFilters]):
+    require_view(request)
+    qs = selectors.organization_list(user=request.user)
+    if filters.search:
+        term = filters.search.strip()
+        qs = qs.filter(
+            Q(acronym__icontains=term) | Q(name__icontains=term) | Q(former_names__icontains=term)
+        )
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.is_partner is not None:
+        qs = qs.filter(is_partner=filters.is_partner)
+    if filters.is_home is not None:
+        qs = qs.filter(is_home=filters.is_home)
+    return qs.order_by("acronym")
+
+
+@router.get("/organizations/{key}", response=OrganizationOut, tags=["organizations"])
+def organization_detail(request, key: str):
+    require_view(request)
+    return selectors.organization_get(user=request.user, key=key)
+
+
+def organization_fields(user, data: dict) -> dict:
+    if data.get("headquarters_country"):
+        data["headquarters_country"] = country_ref(
+            user, data["headquarters_country"], "headquarters_country"
+        )
+    return data
+
+
+@router.post("/organizations", response={201: OrganizationOut}, tags=["organizations"])
+def organization_create(request, payload: OrganizationIn):
+    data = organization_fields(request.user, payload.dict())
+    return 201, services.organization_create(actor=request.user, **data)
+
+
+@router.patch("/organizations/{key}", response=OrganizationOut, tags=["organizations"])
+def organization_update(request, key: str, payload: OrganizationPatch):
+    organization = selectors.organization_get(user=request.user, key=key)
+    data = organization_fields(request.user, patch_fields(payload))
+    return services.organization_update(
+        actor=request.user,
+        organization=organization,
+        expected_version=payload.version,
+        **data,
+    )
+
+
+@router.delete("/organizations/{key}", response={204: None}, tags=["organizations"])
+def organization_delete(request, key: str, params: Query[Version]):
+    organization = selectors.organization_get(user=request.user, key=key)
+    services.organization_delete(
+        actor=request.user, organization=organization, expected_version=params.version
+    )
+    return 204, None
+
+
+class MemberFilters(Schema):
+    as_of: datetime.date | None = Field(None, description="YYYY-MM-DD; today when left out")
+    status: MembershipStatus | None = None
+
+
+@router.get("/organizations/{key}/members", response=list[MemberOut], tags=["organizations"])
+@paginate(Paged)
+def organization_members(request, key: str, filters: Query[MemberFilters]):
+    require_view(request)
+    organization = selectors.organization_get(user=request.user, key=key)
+    return selectors.members_of(
+        user=request.user,
+        organization=organization,
+        as_of=filters.as_of,
+        statuses=[filters.status] if filters.status else None,
+    )
+
+
+class OverlapQuery(Schema):
+    a: str = Field(..., description="Acronym or id")
+    b: str = Field(..., description="Acronym or id")
+    as_of: datetime.date | None = None
+
+
+@router.get("/overlap", response=OverlapOut, tags=["organizations"])
+def overlap(request, query: Query[OverlapQuery]):
+    """States that are full members of both organizations on a day."""
+    require_view(request)
+    a = organization_ref(request.user, query.a, "a")
+    b = organization_ref(request.user, query.b, "b")
+    day = query.as_of or selectors.today()
+    codes = list(
+        selectors.shared_members(user=request.user, a=a, b=b, as_of=day).values_list(
+            "iso3", flat=True
+        )
+    )
+    return {"a": a.acronym, "b": b.acronym, "as_of": day, "count": len(codes), "iso3": codes}
+
+
+# ---------------------------------------------------------------- countries
+
+
+class CountryFilters(Schema):
+    search: str | None = None
+    region: str | None = None
+    subregion: str | None = None
+
+
+@router.get("/countries", response=list[CountryOut], tags=["countries"])
+@paginate(Paged)
+def country_list(request, filters: Query[CountryFilters]):
+    require_view(request)
+    qs = Country.objects.visible_to(request.user)
+    if filters.search:
+        term = filters.search.strip()
+        qs = qs.filter(
+            Q(name__icontains=term) | Q(iso3__iexact=term) | Q(official_name__icontains=term)
+        )
+    if filters.region:
+        qs = qs.filter(region__iexact=filters.region)
+    if filters.subregion:
+        qs = qs.filter(subregion__iexact=filters.subregion)
+    return qs.order_by("name")
+
+
+@router.get("/countries/{key}", response=CountryDetailOut, tags=["countries"])
+def country_detail(request, key: str):
+    require_view(request)
+    return selectors.country_get(user=request.user, key=key)
+
+
+class AsOf(Schema):
+    as_of: datetime.date | None = Field(None, description="YYYY-MM-DD; all spells when left out")
+
+
+@router.get("/countries/{key}/memberships", response=list[CountryMembershipOut], tags=["countries"])
+@paginate(Paged)
+def country_memberships(request, key: str, filters: Query[AsOf]):
+    require_view(request)
+    country = selectors.country_get(user=request.user, key=key)
+    return selectors.memberships_of_country(user=request.user, country=country, as_of=filters.as_of)
+
+
+# ---------------------------------------------------------------- memberships
+
+
+class MembershipFilters(Schema):
+    organization: str | None = None
+    country: str | None = None
+    status: MembershipStatus | None = None
+    as_of: datetime.date | None = None
+
+
+@router.get("/memberships", response=list[MembershipOut], tags=["memberships"])
+@paginate(Paged)
+def membership_list(request, filters: Query[MembershipFilters]):
+    require_view(request)
+    qs = Membership.objects.visible_to(request.user).select_related("organization", "country")
+    if filters.organization:
+        qs = qs.filter(
+            organization=organization_ref(request.user, filters.organization, "organization")
+        )
+    if filters.country:
+        qs = qs.filter(country=country_ref(request.user, filters.country, "country"))
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.as_of:
+        qs = qs.as_of(filters.as_of)
+    return qs.order_by("pk")
+
+
+def membership_get(request, pk: int) -> Membership:
+    qs = Membership.objects.visible_to(request.user).select_related("organization", "country")
+    return get_object_or_404(qs, pk=pk)
+
+
+@router.get("/memberships/{int:pk}", response=MembershipOut, tags=["memberships"])
+def membership_detail(request, pk: int):
+    require_view(request)
+    return membership_get(request, pk)
+
+
+@router.post("/memberships", response={201: MembershipOut}, tags=["memberships"])
+def membership_create(request, payload: MembershipIn):
+    data = payload.dict()
+    data["organization"] = organization_ref(request.user, data["organization"], "organization")
+    data["country"] = country_ref(request.user, data["country"], "country")
+    return 201, services.membership_create(actor=request.user, **data)
+
+
+@router.patch("/memberships/{int:pk}", response=MembershipOut, tags=["memberships"])
+def membership_update(request, pk: int, payload: MembershipPatch):
+    membership = membership_get(request, pk)
+    return services.membership_update(
+        actor=request.user,
+        membership=membership,
+        expected_version=payload.version,
+        **patch_fields(payload),
+    )
+
+
+@router.delete("/memberships/{int:pk}", response={204: None}, tags=["memberships"])
+def membership_delete(request, pk: int, params: Query[Version]):
+    membership = membership_get(request, pk)
+    services.membership_delete(
+        actor=request.user, membership=membership, expected_version=params.version
+    )
+    return 204, None
+
+
+# ---------------------------------------------------------------- partnerships
+
+
+class PartnershipFilters(Schema):
+    organization: str | None = Field(None, description="Either side, acronym or id")
+    status: PartnershipStatus | None = None
+    priority: Priority | None = None
+    classification: Classification | None = None
+
+
+@router.get("/partnerships", response=list[PartnershipOut], tags=["partnerships"])
+@paginate(Paged)
+def partnership_list(request, filters: Query[PartnershipFilters]):
+    require_view(request)
+    qs = selectors.partnership_list(user=request.user)
+    if filters.organization:
+        qs = qs.involving(organization_ref(request.user, filters.organization, "organization"))
+    for name in ("status", "priority", "classification"):
+        if getattr(filters, name):
+            qs = qs.filter(**{name: getattr(filters, name)})
+    return qs.order_by("pk")
+
+
+def partnership_get(request, pk) -> Partnership:
+    return get_object_or_404(selectors.partnership_list(user=request.user), pk=pk)
+
+
+@router.get("/partnerships/{int:pk}", response=PartnershipOut, tags=["partnerships"])
+def partnership_detail(request, pk: int):
+    require_view(request)
+    return partnership_get(request, pk)
+
+
+def partnership_fields(user, data: dict) -> dict:
+    for name in ("organization", "partner"):
+        if name in data:
+            data[name] = organization_ref(user, data[name], name)
+    if data.get("basis") is not None:
+        data["basis"] = documents_ref(user, data["basis"], "basis")
+    if data.get("shared_with") is not None:
+        data["shared_with"] = organizations_ref(user, data["shared_with"], "shared_with")
+    return data
+
+
+@router.post("/partnerships", response={201: PartnershipOut}, tags=["partnerships"])
+def partnership_create(request, payload: PartnershipIn):
+    data = partnership_fields(request.user, payload.dict())
+    created = services.partnership_create(actor=request.user, **data)
+    return 201, partnership_get(request, created.pk)
+
+
+@router.patch("/partnerships/{int:pk}", response=PartnershipOut, tags=["partnerships"])
+def partnership_update(request, pk: int, payload: PartnershipPatch):
+    partnership = partnership_get(request, pk)
+    services.partnership_update(
+        actor=request.user,
+        partnership=partnership,
+        expected_version=payload.version,
+        **partnership_fields(request.user, patch_fields(payload)),
+    )
+    return partnership_get(request, pk)
+
+
+@router.delete("/partnerships/{int:pk}", response={204: None}, tags=["partnerships"])
+def partnership_delete(request, pk: int, params: Query[Version]):
+    services.partnership_delete(
+        actor=request.user,
+        partnership=partnership_get(request, pk),
+        expected_version=params.version,
+    )
+    return 204, None
+
+
+# ---------------------------------------------------------------- persons
+
+
+class PersonFilters(Schema):
+    search: str | None = None
+    organization: str | None = None
+    partnership: int | None = None
+
+
+@router.get("/persons", response=list[PersonOut], tags=["persons"])
+@paginate(Paged)
+def person_list(request, filters: Query[PersonFilters]):
+    require_view(request)
+    qs = selectors.person_list(user=request.user)
+    if filters.search:
+        qs = qs.filter(Q(name__icontains=filters.search) | Q(title__icontains=filters.search))
+    if filters.organization:
+        qs = qs.filter(
+            organization=organization_ref(request.user, filters.organization, "organization")
+        )
+    if filters.partnership:
+        qs = qs.filter(partnership_id=filters.partnership)
+    return qs.order_by("pk")
+
+
+def person_get(request, pk) -> Person:
+    return get_object_or_404(selectors.person_list(user=request.user), pk=pk)
+
+
+@router.get("/persons/{int:pk}", response=PersonOut, tags=["persons"])
+def person_detail(request, pk: int):
+    require_view(request)
+    return person_get(request, pk)
+
+
+def person_fields(user, data: dict) -> dict:
+    if data.get("organization") is not None:
+        data["organization"] = organization_ref(user, data["organization"], "organization")
+    if "partnership" in data:
+        data["partnership"] = partnership_ref(user, data["partnership"], "partnership")
+    if data.get("shared_with") is not None:
+        data["shared_with"] = organizations_ref(user, data["shared_with"], "shared_with")
+    return data
+
+
+@router.post("/persons", response={201: PersonOut}, tags=["persons"])
+def person_create(request, payload: PersonIn):
+    created = services.person_create(
+        actor=request.user, **person_fields(request.user, payload.dict())
+    )
+    return 201, person_get(request, created.pk)
+
+
+@router.patch("/persons/{int:pk}", response=PersonOut, tags=["persons"])
+def person_update(request, pk: int, payload: PersonPatch):
+    services.person_update(
+        actor=request.user,
+        person=person_get(request, pk),
+        expected_version=payload.version,
+        **person_fields(request.user, patch_fields(payload)),
+    )
+    return person_get(request, pk)
+
+
+@router.delete("/persons/{int:pk}", response={204: None}, tags=["persons"])
+def person_delete(request, pk: int, params: Query[Version]):
+    services.person_delete(
+        actor=request.user, person=person_get(request, pk), expected_version=params.version
+    )
+    return 204, None
+
+
+# ---------------------------------------------------------------- framework documents
+
+
+class DocumentFilters(Schema):
+    search: str | None = None
+    kind: DocumentKind | None = None
+    year: int | None = None
+
+
+@router.get("/documents", response=list[DocumentOut], tags=["framework documents"])
+@paginate(Paged)
+def document_list(request, filters: Query[DocumentFilters]):
+    require_view(request)
+    qs = selectors.document_list(user=request.user)
+    if filters.search:
+        qs = qs.filter(Q(title__icontains=filters.search) | Q(key__icontains=filters.search))
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.year:
+        qs = qs.filter(year=filters.year)
+    return qs.order_by("year", "pk")
+
+
+def document_get(request, pk) -> FrameworkDocument:
+    return get_object_or_404(selectors.document_list(user=request.user), pk=pk)
+
+
+@router.get("/documents/{int:pk}", response=DocumentOut, tags=["framework documents"])
+def document_detail(request, pk: int):
+    require_view(request)
+    return document_get(request, pk)
+
+
+def document_fields(user, data: dict) -> dict:
+    if data.get("shared_with") is not None:
+        data["shared_with"] = organizations_ref(user, data["shared_with"], "shared_with")
+    return data
+
+
+@router.post("/documents", response={201: DocumentOut}, tags=["framework documents"])
+def document_create(request, payload: DocumentIn):
+    created = services.document_create(
+        actor=request.user, **document_fields(request.user, payload.dict())
+    )
+    return 201, created
+
+
+@router.patch("/documents/{int:pk}", response=DocumentOut, tags=["framework documents"])
+def document_update(request, pk: int, payload: DocumentPatch):
+    return services.document_update(
+        actor=request.user,
+        document=document_get(request, pk),
+        expected_version=payload.version,
+        **document_fields(request.user, patch_fields(payload)),
+    )
+
+
+@router.delete("/documents/{int:pk}", response={204: None}, tags=["framework documents"])
+def document_delete(request, pk: int, params: Query[Version]):
+    services.document_delete(
+        actor=request.user, document=document_get(request, pk), expected_version=params.version
+    )
+    return 204, None

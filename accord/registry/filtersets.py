@@ -1,0 +1,180 @@
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from accord.core.choices import Classification
+
+from .choices import (
+    DocumentKind,
+    MembershipStatus,
+    OrganizationKind,
+    PartnershipStatus,
+    Priority,
+)
+from .models import Country, FrameworkDocument, Organization, Partnership, Person
+from .selectors import home_member_ids
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+def search_widget(placeholder):
+    return forms.TextInput(
+        attrs={"type": "search", "class": "form-control", "placeholder": placeholder}
+    )
+
+
+def select_widget():
+    return forms.Select(attrs={"class": "form-select"})
+
+
+def region_choices():
+    regions = Country.objects.exclude(region="").values_list("region", flat=True).distinct()
+    return [(r, r) for r in sorted(regions)]
+
+
+class OrganizationFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="search", label=_("Search"), widget=search_widget(_("Acronym or name"))
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=OrganizationKind.choices, label=_("Kind"), widget=select_widget()
+    )
+    region = django_filters.ChoiceFilter(
+        choices=region_choices,
+        method="filter_region",
+        label=_("Headquarters region"),
+        widget=select_widget(),
+    )
+    partner = django_filters.ChoiceFilter(
+        choices=YES_NO,
+        method="filter_partner",
+        label=_("Partner of the home organization"),
+        widget=select_widget(),
+    )
+    area = django_filters.ChoiceFilter(
+        choices=[("inside", _("Inside")), ("outside", _("Outside"))],
+        method="filter_area",
+        label=_("Home area"),
+        widget=select_widget(),
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["q", "kind", "region", "partner", "area"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(acronym__icontains=value)
+            | Q(name__icontains=value)
+            | Q(former_names__icontains=value)
+        )
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(headquarters_country__region=value)
+
+    def filter_partner(self, queryset, name, value):
+        return queryset.filter(is_partner=(value == "yes"))
+
+    def filter_area(self, queryset, name, value):
+        # An organization is inside the home area when its seat is in a member state of the home.
+        inside = Exists(home_member_ids().filter(country_id=OuterRef("headquarters_country_id")))
+        return queryset.filter(inside) if value == "inside" else queryset.exclude(inside)
+
+
+class CountryFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="search", label=_("Search"), widget=search_widget(_("Name or ISO code"))
+    )
+    region = django_filters.ChoiceFilter(
+        choices=region_choices, label=_("Region"), widget=select_widget()
+    )
+    home = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_home", label=_("In the home area"), widget=select_widget()
+    )
+
+    class Meta:
+        model = Country
+        fields = ["q", "region", "home"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(name__icontains=value) | Q(iso3__iexact=value) | Q(iso2__iexact=value)
+        )
+
+    def filter_home(self, queryset, name, value):
+        return queryset.filter(in_home=(value == "yes"))
+
+
+class PartnershipFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="search", label=_("Search"), widget=search_widget(_("Organization"))
+    )
+    status = django_filters.ChoiceFilter(
+        choices=PartnershipStatus.choices, label=_("Status"), widget=select_widget()
+    )
+    priority = django_filters.ChoiceFilter(
+        choices=Priority.choices, label=_("Priority"), widget=select_widget()
+    )
+    classification = django_filters.ChoiceFilter(
+        choices=Classification.choices, label=_("Classification"), widget=select_widget()
+    )
+
+    class Meta:
+        model = Partnership
+        fields = ["q", "status", "priority", "classification"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(organization__acronym__icontains=value)
+            | Q(partner__acronym__icontains=value)
+            | Q(partner__name__icontains=value)
+        )
+
+
+class PersonFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="search", label=_("Search"), widget=search_widget(_("Name, title or email"))
+    )
+    organization = django_filters.ModelChoiceFilter(
+        queryset=Organization.objects.all(),
+        label=_("Organization"),
+        widget=select_widget(),
+        to_field_name="acronym",
+    )
+
+    class Meta:
+        model = Person
+        fields = ["q", "organization"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(name__icontains=value) | Q(title__icontains=value) | Q(email__icontains=value)
+        )
+
+
+class FrameworkDocumentFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="search", label=_("Search"), widget=search_widget(_("Title or place"))
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=DocumentKind.choices, label=_("Kind"), widget=select_widget()
+    )
+
+    class Meta:
+        model = FrameworkDocument
+        fields = ["q", "kind"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(title__icontains=value) | Q(place__icontains=value))
+
+
+class MemberFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=MembershipStatus.choices, label=_("Status"), widget=select_widget()
+    )

@@ -1,0 +1,300 @@
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accord.core.models import ClassifiedModel, VersionedModel
+
+from .choices import (
+    DocumentKind,
+    MembershipStatus,
+    OrganizationKind,
+    PartnershipStatus,
+    PartnershipType,
+    Priority,
+)
+from .querysets import (
+    CountryQuerySet,
+    FrameworkDocumentQuerySet,
+    MembershipQuerySet,
+    OrganizationQuerySet,
+    PartnershipQuerySet,
+    PersonQuerySet,
+)
+
+
+class Country(VersionedModel):
+    """A state, as ISO 3166-1 names it, with the facts analyses need."""
+
+    iso3 = models.CharField(_("ISO 3166-1 alpha-3"), max_length=3, unique=True)
+    iso2 = models.CharField(_("ISO 3166-1 alpha-2"), max_length=2, unique=True)
+    numeric = models.CharField(_("ISO 3166-1 numeric"), max_length=3, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    official_name = models.CharField(_("official name"), max_length=200, blank=True)
+    region = models.CharField(_("region"), max_length=50, blank=True)
+    subregion = models.CharField(_("sub-region"), max_length=50, blank=True)
+    capital = models.CharField(_("capital"), max_length=100, blank=True)
+    capital_lat = models.FloatField(_("capital latitude"), null=True, blank=True)
+    capital_lng = models.FloatField(_("capital longitude"), null=True, blank=True)
+    cow_code = models.PositiveSmallIntegerField(
+        _("Correlates of War code"), null=True, blank=True, unique=True
+    )
+    borders = models.ManyToManyField(
+        "self", blank=True, symmetrical=True, verbose_name=_("land borders")
+    )
+
+    objects = CountryQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("registry:country_detail", args=[self.iso3])
+
+
+class Organization(VersionedModel):
+    """An intergovernmental organization: the home organization or a partner."""
+
+    acronym = models.CharField(_("acronym"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    former_names = models.JSONField(_("former names"), default=list, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=OrganizationKind.choices)
+    headquarters = models.CharField(_("headquarters"), max_length=100, blank=True)
+    headquarters_country = models.ForeignKey(
+        Country,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="headquartered",
+        verbose_name=_("headquarters country"),
+    )
+    founded = models.PositiveSmallIntegerField(_("founded (year)"), null=True, blank=True)
+    dissolved = models.PositiveSmallIntegerField(_("dissolved (year)"), null=True, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    source = models.CharField(
+        _("source"), max_length=500, blank=True, help_text=_("Where these facts come from.")
+    )
+    cow_ioname = models.CharField(
+        _("Correlates of War IGO code"), max_length=20, blank=True, db_index=True
+    )
+    is_home = models.BooleanField(
+        _("home organization"),
+        default=False,
+        help_text=_("The organization this workspace works for. Exactly one is home."),
+    )
+
+    objects = OrganizationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["acronym"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("acronym"),
+                name="organization_acronym_ci_unique",
+                violation_error_message=_("An organization with this acronym already exists."),
+            ),
+            models.UniqueConstraint(
+                fields=["is_home"],
+                condition=models.Q(is_home=True),
+                name="organization_one_home",
+                violation_error_message=_("Another organization is already the home."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(dissolved__isnull=True)
+                | models.Q(founded__isnull=True)
+                | models.Q(dissolved__gte=models.F("founded")),
+                name="organization_dissolved_after_founded",
+                violation_error_message=_("It cannot be dissolved before it was founded."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.acronym
+
+    def get_absolute_url(self):
+        return reverse("registry:organization_detail", args=[self.acronym])
+
+
+class Membership(VersionedModel):
+    """A state's membership in an organization over a date range (`valid_to` is the last day)."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organization"),
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("country")
+    )
+    status = models.CharField(_("status"), max_length=16, choices=MembershipStatus.choices)
+    valid_from = models.DateField(
+        _("valid from"), null=True, blank=True, help_text=_("Leave empty when not known.")
+    )
+    valid_to = models.DateField(
+        _("valid to"), null=True, blank=True, help_text=_("The last day; empty while it lasts.")
+    )
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organization__acronym", "country__name", "valid_from"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        indexes = [
+            models.Index(fields=["organization", "status", "valid_from", "valid_to"]),
+            models.Index(fields=["country", "valid_from", "valid_to"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_from__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="membership_dates_in_order",
+                violation_error_message=_("“Valid to” cannot be before “valid from”."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.country} in {self.organization}"
+
+    def get_absolute_url(self):
+        return reverse("registry:membership_detail", args=[self.pk])
+
+
+class FrameworkDocument(ClassifiedModel):
+    """A document that sets the basis or commitments of co-operation."""
+
+    key = models.SlugField(_("key"), max_length=60, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    year = models.PositiveSmallIntegerField(_("year"))
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
+
+    objects = FrameworkDocumentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "title"]
+        verbose_name = _("framework document")
+        verbose_name_plural = _("framework documents")
+
+    def __str__(self):
+        return f"{self.title} ({self.year})"
+
+    def get_absolute_url(self):
+        return reverse("registry:document_detail", args=[self.pk])
+
+
+class Partnership(ClassifiedModel):
+    """The relationship of two organizations, usually the home organization and a partner."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="partnerships_as_first",
+        verbose_name=_("organization"),
+    )
+    partner = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="partnerships_as_partner",
+        verbose_name=_("partner"),
+    )
+    type = models.CharField(_("type"), max_length=20, choices=PartnershipType.choices)
+    basis = models.ManyToManyField(
+        FrameworkDocument, blank=True, related_name="partnerships", verbose_name=_("basis")
+    )
+    since = models.DateField(_("since"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=PartnershipStatus.choices,
+        default=PartnershipStatus.ACTIVE,
+    )
+    priority = models.CharField(
+        _("priority"), max_length=8, choices=Priority.choices, default=Priority.MEDIUM
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = PartnershipQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partner__acronym"]
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "partner"],
+                name="partnership_unique_pair",
+                violation_error_message=_("These two organizations already have a partnership."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(organization=models.F("partner")),
+                name="partnership_two_organizations",
+                violation_error_message=_("A partnership needs two different organizations."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} – {self.partner}"
+
+    def get_absolute_url(self):
+        return reverse("registry:partnership_detail", args=[self.pk])
+
+
+class Person(ClassifiedModel):
+    """A focal point or contact person: personal data, so internal by default."""
+
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="people",
+        verbose_name=_("organization"),
+    )
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    partnership = models.ForeignKey(
+        Partnership,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="focal_points",
+        verbose_name=_("focal point for"),
+    )
+    role = models.CharField(_("role in the partnership"), max_length=200, blank=True)
+    description = models.TextField(_("notes"), blank=True)
+
+    objects = PersonQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("registry:person_detail", args=[self.pk])

@@ -1,0 +1,251 @@
+"""Reads of registry records, always through the visibility policy."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from .choices import MEMBER_STATUSES, MembershipStatus
+from .models import Country, FrameworkDocument, Membership, Organization, Partnership, Person
+from .querysets import today, valid_on
+
+
+def home_organization() -> Organization | None:
+    return Organization.objects.filter(is_home=True).select_related("headquarters_country").first()
+
+
+def organization_get(*, user, key: str) -> Organization:
+    """An organization by acronym (case-insensitive) or numeric id; 404 when not visible."""
+    qs = Organization.objects.visible_to(user).select_related("headquarters_country")
+    lookup = Q(acronym__iexact=key)
+    if str(key).isdigit():
+        lookup |= Q(pk=int(key))
+    organization = qs.filter(lookup).first()
+    if organization is None:
+        raise Http404
+    return organization
+
+
+def country_get(*, user, key: str) -> Country:
+    qs = Country.objects.visible_to(user)
+    key = str(key)
+    lookup = Q(iso3__iexact=key) | Q(iso2__iexact=key)
+    if key.isdigit():
+        lookup = Q(numeric=key.zfill(3))
+    country = qs.filter(lookup).first()
+    if country is None:
+        raise Http404
+    return country
+
+
+def get_visible(model, *, user, pk, queryset=None) -> object:
+    """One record by id through the policy: a hidden record and a missing one are both 404."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    qs = queryset if queryset is not None else model.objects.visible_to(user)
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def home_member_ids(*, as_of: datetime.date | None = None) -> QuerySet:
+    """Country ids that are members of the home organization on a day (a subquery)."""
+    return (
+        Membership.objects.filter(organization__is_home=True, status__in=MEMBER_STATUSES)
+        .filter(valid_on(as_of or today()))
+        .values("country_id")
+    )
+
+
+def organization_list(*, user) -> QuerySet[Organization]:
+    """Organizations with their current member count and whether they partner the home."""
+    day = today()
+    members = Count(
+        "memberships",
+        filter=Q(memberships__status__in=MEMBER_STATUSES) & valid_on(day, "memberships__"),
+        distinct=True,
+    )
+    partnerships = Partnership.objects.visible_to(user).filter(
+        Q(organization__is_home=True, partner=OuterRef("pk"))
+        | Q(partner__is_home=True, organization=OuterRef("pk"))
+    )
+    return (
+        Organization.objects.visible_to(user)
+        .select_related("headquarters_country")
+        .annotate(member_count=members, is_partner=Exists(partnerships))
+    )
+
+
+def members_of(*, user, organization: Organization, as_of=None, statuses=None) -> QuerySet:
+    """The membership spells of an organization in force on a day."""
+    qs = (
+        Membership.objects.visible_to(user)
+        .filter(organization=organization)
+        .as_of(as_of or today())
+        .select_related("country")
+        .order_by("country__name", "pk")
+    )
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    return qs
+
+
+def memberships_of_country(*, user, country: Country, as_of=None) -> QuerySet:
+    qs = (
+        Membership.objects.visible_to(user)
+        .filter(country=country)
+        .select_related("organization")
+        .order_by("organization__acronym", "valid_from")
+    )
+    if as_of is not None:
+        qs = qs.as_of(as_of)
+    return qs
+
+
+def shared_members(*, user, a: Organization, b: Organization, as_of=None) -> QuerySet[Country]:
+    """States that are full members of both organizations on a day."""
+    day = as_of or today()
+    full = (MembershipStatus.FULL,)
+    return (
+        Country.objects.visible_to(user)
+        .members_of(a, as_of=day, statuses=full)
+        .members_of(b, as_of=day, statuses=full)
+        .order_by("iso3")
+    )
+
+
+def partnership_list(*, user) -> QuerySet[Partnership]:
+    return (
+        Partnership.objects.visible_to(user)
+        .select_related("organization", "partner")
+        .prefetch_related(Prefetch("basis", queryset=FrameworkDocument.objects.visible_to(user)))
+    )
+
+
+def partnerships_of(*, user, organization: Organization) -> QuerySet[Partnership]:
+    return partnership_list(user=user).involving(organization)
+
+
+def person_list(*, user) -> QuerySet[Person]:
+    return Person.objects.visible_to(user).select_related(
+        "organization", "partnership__organization", "partnership__partner"
+    )
+
+
+def document_list(*, user) -> QuerySet[FrameworkDocument]:
+    return FrameworkDocument.objects.visible_to(user)
+
+
+def country_list(*, user) -> QuerySet[Country]:
+    return Country.objects.visible_to(user).annotate(
+        in_home=Exists(home_member_ids().filter(country_id=OuterRef("pk")))
+    )
+
+
+def dashboard_counts(*, user) -> dict:
+    home = home_organization()
+    return {
+        "organizations": Organization.objects.visible_to(user).count(),
+        "partners": Partnership.objects.visible_to(user).filter(organization__is_home=True).count()
+        if home
+        else 0,
+        "home_members": Membership.objects.visible_to(user)
+        .filter(organization=home, status__in=MEMBER_STATUSES)
+        .current()
+        .count()
+        if home
+        else 0,
+        "countries": Country.objects.visible_to(user).count(),
+        "people": Person.objects.visible_to(user).count(),
+    }
+
+
+def member_counts(*, user, organization: Organization, as_of=None) -> dict[str, int]:
+    """Current spells of an organization counted by status, plus `members` (member statuses)."""
+    rows = (
+        Membership.objects.visible_to(user)
+        .filter(organization=organization)
+        .as_of(as_of or today())
+        .values("status")
+        .annotate(n=Count("pk"))
+    )
+    counts = {row["status"]: row["n"] for row in rows}
+    counts["members"] = sum(counts.get(s, 0) for s in MEMBER_STATUSES)
+    return counts
+
+
+def countries_by_ids(*, user, ids) -> QuerySet[Country]:
+    return Country.objects.visible_to(user).filter(pk__in=list(ids)).order_by("name")
+
+
+def neighbours(*, user, country: Country) -> QuerySet[Country]:
+    return (
+        country.borders.visible_to(user)
+        .annotate(in_home=Exists(home_member_ids().filter(country_id=OuterRef("pk"))))
+        .order_by("name")
+    )
+
+
+def is_home_member(*, country: Country, as_of=None) -> bool:
+    return home_member_ids(as_of=as_of).filter(country_id=country.pk).exists()
+
+
+def recent_changes(*, user, limit: int = 10) -> list[dict]:
+    """The latest changes to records the user may see, newest first (a fixed query count)."""
+    rows = []
+    for model in (Organization, Membership, Partnership, Person, FrameworkDocument):
+        visible = model.objects.visible_to(user).values("pk")
+        rows.extend(
+            model.history.filter(id__in=visible)
+            .select_related("history_user")
+            .order_by("-history_id")[:limit]
+        )
+    rows.sort(key=lambda r: r.history_date, reverse=True)
+    rows = rows[:limit]
+    # Name the related records in bulk rather than one query per row.
+    org_ids, country_ids = set(), set()
+    for row in rows:
+        for name in ("organization_id", "partner_id"):
+            if getattr(row, name, None):
+                org_ids.add(getattr(row, name))
+        if getattr(row, "country_id", None):
+            country_ids.add(row.country_id)
+    orgs = dict(Organization.objects.filter(pk__in=org_ids).values_list("pk", "acronym"))
+    countries = dict(Country.objects.filter(pk__in=country_ids).values_list("pk", "name"))
+    entries = []
+    for row in rows:
+        model = row.instance_type
+        if model is Membership:
+            label = f"{countries.get(row.country_id, '?')} in {orgs.get(row.organization_id, '?')}"
+        elif model is Partnership:
+            label = f"{orgs.get(row.organization_id, '?')} – {orgs.get(row.partner_id, '?')}"
+        elif model is FrameworkDocument:
+            label = f"{row.title} ({row.year})"
+        elif model is Organization:
+            label = row.acronym
+        else:
+            label = row.name
+        url = None
+        if row.history_type != "-":
+            url = model(**{"pk": row.id, **_url_fields(model, row)}).get_absolute_url()
+        entries.append(
+            {
+                "model": model._meta.verbose_name,
+                "label": label,
+                "url": url,
+                "type": row.history_type,
+                "user": row.history_user,
+                "date": row.history_date,
+                "reason": row.history_change_reason,
+            }
+        )
+    return entries
+
+
+def _url_fields(model, row) -> dict:
+    return {"acronym": row.acronym} if model is Organization else {}

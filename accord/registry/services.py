@@ -1,0 +1,190 @@
+"""The one write path for registry records: UI, API, CLI, importers and tests call these."""
+
+from __future__ import annotations
+
+import copy
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from accord.core import services as core
+
+from .models import Country, FrameworkDocument, Membership, Organization, Partnership, Person
+
+
+def check_one_home(organization: Organization) -> None:
+    if not organization.is_home:
+        return
+    other = Organization.objects.filter(is_home=True).exclude(pk=organization.pk).first()
+    if other is not None:
+        raise ValidationError(
+            {"is_home": _("%(acronym)s is already the home organization.") % {"acronym": other}}
+        )
+
+
+@transaction.atomic
+def organization_create(*, actor, **fields) -> Organization:
+    organization = Organization(**fields)
+    check_one_home(organization)
+    return core.create(organization, actor=actor)
+
+
+@transaction.atomic
+def organization_update(
+    *, actor, organization: Organization, expected_version: int | None, **fields
+) -> Organization:
+    probe = Organization(pk=organization.pk, is_home=fields.get("is_home", organization.is_home))
+    check_one_home(probe)
+    return core.update(organization, actor=actor, fields=fields, expected_version=expected_version)
+
+
+def organization_delete(*, actor, organization: Organization, expected_version=None) -> None:
+    if organization.is_home:
+        raise ValidationError(_("The home organization cannot be deleted."))
+    core.delete(organization, actor=actor, expected_version=expected_version)
+
+
+def check_no_overlap(membership: Membership) -> None:
+    """One country has at most one spell in force in one organization on any day."""
+    others = Membership.objects.filter(
+        organization_id=membership.organization_id, country_id=membership.country_id
+    ).exclude(pk=membership.pk)
+    # Two ranges overlap when each starts on or before the other's end.
+    if membership.valid_to is not None:
+        others = others.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=membership.valid_to))
+    if membership.valid_from is not None:
+        others = others.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=membership.valid_from))
+    clash = others.order_by("valid_from").first()
+    if clash is not None:
+        raise ValidationError(
+            {
+                "valid_from": _(
+                    "%(country)s already has a spell in %(organization)s that overlaps these "
+                    "dates (%(start)s – %(end)s)."
+                )
+                % {
+                    "country": membership.country,
+                    "organization": membership.organization,
+                    "start": clash.valid_from or _("unknown"),
+                    "end": clash.valid_to or _("open"),
+                }
+            }
+        )
+
+
+@transaction.atomic
+def membership_create(
+    *,
+    actor,
+    organization: Organization,
+    country: Country,
+    status: str,
+    valid_from=None,
+    valid_to=None,
+    source: str = "",
+    note: str = "",
+) -> Membership:
+    membership = Membership(
+        organization=organization,
+        country=country,
+        status=status,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        source=source,
+        note=note,
+    )
+    membership.full_clean()
+    # Serialise spells of one country in one organization: lock the country's other spells.
+    list(
+        Membership.objects.select_for_update()
+        .filter(organization=organization, country=country)
+        .values_list("pk", flat=True)
+    )
+    check_no_overlap(membership)
+    return core.create(membership, actor=actor)
+
+
+@transaction.atomic
+def membership_update(
+    *, actor, membership: Membership, expected_version: int | None, **fields
+) -> Membership:
+    probe = copy.copy(membership)
+    for name, value in fields.items():
+        setattr(probe, name, value)
+    check_no_overlap(probe)
+    return core.update(membership, actor=actor, fields=fields, expected_version=expected_version)
+
+
+def membership_delete(*, actor, membership: Membership, expected_version=None) -> None:
+    core.delete(membership, actor=actor, expected_version=expected_version)
+
+
+@transaction.atomic
+def partnership_create(*, actor, basis=(), shared_with=(), **fields) -> Partnership:
+    partnership = core.create(Partnership(**fields), actor=actor, shared_with=shared_with)
+    partnership.basis.set(basis)
+    return partnership
+
+
+@transaction.atomic
+def partnership_update(
+    *, actor, partnership: Partnership, expected_version, basis=None, shared_with=None, **fields
+) -> Partnership:
+    partnership = core.update(
+        partnership,
+        actor=actor,
+        fields=fields,
+        expected_version=expected_version,
+        shared_with=shared_with,
+    )
+    if basis is not None:
+        partnership.basis.set(basis)
+    return partnership
+
+
+def partnership_delete(*, actor, partnership: Partnership, expected_version=None) -> None:
+    core.delete(partnership, actor=actor, expected_version=expected_version)
+
+
+@transaction.atomic
+def person_create(*, actor, shared_with=(), **fields) -> Person:
+    return core.create(Person(**fields), actor=actor, shared_with=shared_with)
+
+
+@transaction.atomic
+def person_update(*, actor, person: Person, expected_version, shared_with=None, **fields) -> Person:
+    return core.update(
+        person,
+        actor=actor,
+        fields=fields,
+        expected_version=expected_version,
+        shared_with=shared_with,
+    )
+
+
+def person_delete(*, actor, person: Person, expected_version=None) -> None:
+    core.delete(person, actor=actor, expected_version=expected_version)
+
+
+@transaction.atomic
+def document_create(*, actor, shared_with=(), **fields) -> FrameworkDocument:
+    return core.create(FrameworkDocument(**fields), actor=actor, shared_with=shared_with)
+
+
+@transaction.atomic
+def document_update(
+    *, actor, document: FrameworkDocument, expected_version, shared_with=None, **fields
+) -> FrameworkDocument:
+    return core.update(
+        document,
+        actor=actor,
+        fields=fields,
+        expected_version=expected_version,
+        shared_with=shared_with,
+    )
+
+
+def document_delete(*, actor, document: FrameworkDocument, expected_version=None) -> None:
+    core.delete(document, actor=actor, expected_version=expected_version)

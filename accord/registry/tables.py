@@ -1,0 +1,133 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from .models import Country, FrameworkDocument, Membership, Organization, Partnership, Person
+
+ATTRS = {"class": "table table-sm table-hover align-middle"}
+
+
+class OrganizationTable(tables.Table):
+    acronym = tables.Column(linkify=True, verbose_name=_("Acronym"))
+    name = tables.Column(verbose_name=_("Name"))
+    kind = tables.Column(verbose_name=_("Kind"))
+    headquarters = tables.Column(verbose_name=_("Headquarters"), order_by=("headquarters",))
+    member_count = tables.Column(verbose_name=_("Members"), attrs={"td": {"class": "text-end"}})
+    is_partner = tables.BooleanColumn(verbose_name=_("Partner"), orderable=True)
+
+    class Meta:
+        model = Organization
+        fields = ["acronym", "name", "kind", "headquarters", "founded", "member_count"]
+        sequence = ["acronym", "name", "kind", "headquarters", "founded", "member_count"]
+        attrs = ATTRS
+        empty_text = _("No organization matches these filters.")
+
+    def render_headquarters(self, record, value):
+        if record.headquarters_country_id:
+            return (
+                f"{value}, {record.headquarters_country.name}"
+                if value
+                else str(record.headquarters_country.name)
+            )
+        return value
+
+
+class CountryTable(tables.Table):
+    name = tables.Column(linkify=True, verbose_name=_("Name"))
+    iso3 = tables.Column(verbose_name=_("ISO"))
+    in_home = tables.BooleanColumn(verbose_name=_("In the home area"))
+
+    class Meta:
+        model = Country
+        fields = ["name", "iso3", "region", "subregion", "capital", "in_home"]
+        attrs = ATTRS
+        empty_text = _("No country matches these filters.")
+
+
+class PartnershipTable(tables.Table):
+    partner = tables.Column(
+        linkify=lambda record: record.get_absolute_url(),
+        verbose_name=_("Partnership"),
+        order_by=("partner__acronym",),
+    )
+    basis = tables.Column(empty_values=(), orderable=False, verbose_name=_("Basis"))
+
+    class Meta:
+        model = Partnership
+        fields = ["partner", "type", "basis", "since", "status", "priority", "classification"]
+        attrs = ATTRS
+        empty_text = _("No partnership matches these filters.")
+
+    def render_partner(self, record):
+        return f"{record.organization.acronym} – {record.partner.acronym}"
+
+    def render_basis(self, record):
+        return "; ".join(f"{doc.title} ({doc.year})" for doc in record.basis.all()) or "—"
+
+
+class PersonTable(tables.Table):
+    name = tables.Column(linkify=True, verbose_name=_("Name"))
+    organization = tables.Column(
+        linkify=True, order_by=("organization__acronym",), verbose_name=_("Organization")
+    )
+    partnership = tables.Column(linkify=True, verbose_name=_("Focal point for"))
+
+    class Meta:
+        model = Person
+        fields = ["name", "title", "organization", "partnership", "role", "email", "classification"]
+        attrs = ATTRS
+        empty_text = _("No person matches these filters.")
+
+
+class FrameworkDocumentTable(tables.Table):
+    title = tables.Column(linkify=True, verbose_name=_("Title"))
+
+    class Meta:
+        model = FrameworkDocument
+        fields = ["title", "year", "place", "kind", "classification"]
+        attrs = ATTRS
+        empty_text = _("No document matches these filters.")
+
+
+class MemberTable(tables.Table):
+    country = tables.Column(linkify=True, order_by=("country__name",), verbose_name=_("State"))
+    iso3 = tables.Column(accessor="country__iso3", verbose_name=_("ISO"))
+    shared = tables.BooleanColumn(
+        accessor="shared",
+        verbose_name=_("Also in the home organization"),
+        orderable=False,
+        empty_values=(),
+    )
+    edit = tables.TemplateColumn(
+        template_name="registry/includes/membership_actions.html",
+        verbose_name="",
+        orderable=False,
+        empty_values=(),
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["country", "iso3", "status", "valid_from", "valid_to", "shared", "edit"]
+        attrs = ATTRS
+        empty_text = _("No member on this date.")
+
+    def __init__(self, *args, shared_ids=frozenset(), show_edit=False, **kwargs):
+        self.shared_ids = shared_ids
+        if not show_edit:
+            kwargs["exclude"] = ["edit"]
+        super().__init__(*args, **kwargs)
+
+    def render_shared(self, record):
+        return "✔" if record.country_id in self.shared_ids else "—"
+
+
+class CountryMembershipTable(tables.Table):
+    organization = tables.Column(
+        linkify=True, order_by=("organization__acronym",), verbose_name=_("Organization")
+    )
+    name = tables.Column(accessor="organization__name", verbose_name=_("Name"))
+
+    class Meta:
+        model = Membership
+        fields = ["organization", "name", "status", "valid_from", "valid_to", "note"]
+        attrs = ATTRS
+        empty_text = _("No membership recorded.")

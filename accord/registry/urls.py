@@ -1,0 +1,78 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registry"
+
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("organizations/", views.OrganizationListView.as_view(), name="organization_list"),
+    path("organizations/add/", views.OrganizationEditView.as_view(), name="organization_add"),
+    path(
+        "organizations/<str:key>/",
+        views.OrganizationDetailView.as_view(),
+        name="organization_detail",
+    ),
+    path(
+        "organizations/<str:key>/edit/",
+        views.OrganizationEditView.as_view(),
+        name="organization_edit",
+    ),
+    path(
+        "organizations/<str:key>/delete/",
+        views.OrganizationDeleteView.as_view(),
+        name="organization_delete",
+    ),
+    path(
+        "organizations/<str:key>/history/",
+        views.OrganizationHistoryView.as_view(),
+        name="organization_history",
+    ),
+    path("countries/", views.CountryListView.as_view(), name="country_list"),
+    path("countries/<str:key>/", views.CountryDetailView.as_view(), name="country_detail"),
+    path("memberships/add/", views.MembershipEditView.as_view(), name="membership_add"),
+    path("memberships/<int:pk>/", views.MembershipDetailView.as_view(), name="membership_detail"),
+    path("memberships/<int:pk>/edit/", views.MembershipEditView.as_view(), name="membership_edit"),
+    path(
+        "memberships/<int:pk>/delete/",
+        views.MembershipDeleteView.as_view(),
+        name="membership_delete",
+    ),
+    path(
+        "memberships/<int:pk>/history/",
+        views.MembershipHistoryView.as_view(),
+        name="membership_history",
+    ),
+    path("partnerships/", views.PartnershipListView.as_view(), name="partnership_list"),
+    path("partnerships/add/", views.PartnershipEditView.as_view(), name="partnership_add"),
+    path(
+        "partnerships/<int:pk>/", views.PartnershipDetailView.as_view(), name="partnership_detail"
+    ),
+    path(
+        "partnerships/<int:pk>/edit/", views.PartnershipEditView.as_view(), name="partnership_edit"
+    ),
+    path(
+        "partnerships/<int:pk>/delete/",
+        views.PartnershipDeleteView.as_view(),
+        name="partnership_delete",
+    ),
+    path(
+        "partnerships/<int:pk>/history/",
+        views.PartnershipHistoryView.as_view(),
+        name="partnership_history",
+    ),
+    path("people/", views.PersonListView.as_view(), name="person_list"),
+    path("people/add/", views.PersonEditView.as_view(), name="person_add"),
+    path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
+    path("people/<int:pk>/edit/", views.PersonEditView.as_view(), name="person_edit"),
+    path("people/<int:pk>/delete/", views.PersonDeleteView.as_view(), name="person_delete"),
+    path("people/<int:pk>/history/", views.PersonHistoryView.as_view(), name="person_history"),
+    path("documents/", views.DocumentListView.as_view(), name="document_list"),
+    path("documents/add/", views.DocumentEditView.as_view(), name="document_add"),
+    path("documents/<int:pk>/", views.DocumentDetailView.as_view(), name="document_detail"),
+    path("documents/<int:pk>/edit/", views.DocumentEditView.as_view(), name="document_edit"),
+    path("documents/<int:pk>/delete/", views.DocumentDeleteView.as_view(), name="document_delete"),
+    path(
+        "documents/<int:pk>/history/", views.DocumentHistoryView.as_view(), name="document_history"
+    ),
+]

@@ -1,0 +1,177 @@
+"""Fixtures shared by every test: users for each role and a small registry."""
+
+import datetime
+import os
+from types import SimpleNamespace
+
+import pytest
+
+from accord.core.choices import Classification, Role
+
+PASSWORD = "a-long-test-password"
+
+
+def make_user(django_user_model, username, role, organization=None):
+    from accord.core.models import Profile
+
+    user = django_user_model.objects.create_user(username=username, password=PASSWORD)
+    if role == Role.ADMINISTRATOR:
+        user.is_staff = user.is_superuser = True
+        user.save()
+    Profile.objects.create(user=user, role=role, organization=organization)
+    return user
+
+
+def build_world(django_user_model):
+    """A home organization, two partners, memberships and one record of each classification."""
+    from accord.registry import services
+    from accord.registry.models import Country
+
+    c = {
+        c.iso3: c
+        for c in Country.objects.filter(iso3__in=["AUT", "FRA", "RUS", "CHN", "KAZ", "USA", "DZA"])
+    }
+    osce = services.organization_create(
+        actor=None,
+        acronym="OSCE",
+        name="Organization for Security and Co-operation in Europe",
+        kind="regional",
+        headquarters="Vienna",
+        headquarters_country=c["AUT"],
+        founded=1975,
+        is_home=True,
+    )
+    un = services.organization_create(
+        actor=None,
+        acronym="UN",
+        name="United Nations",
+        kind="global",
+        headquarters="New York",
+        headquarters_country=c["USA"],
+        founded=1945,
+    )
+    sco = services.organization_create(
+        actor=None,
+        acronym="SCO",
+        name="Shanghai Cooperation Organisation",
+        kind="regional",
+        headquarters="Beijing",
+        headquarters_country=c["CHN"],
+        founded=2001,
+    )
+    day = datetime.date
+    for iso in ("AUT", "FRA", "RUS", "KAZ", "USA"):
+        services.membership_create(
+            actor=None,
+            organization=osce,
+            country=c[iso],
+            status="full",
+            valid_from=day(1975, 8, 1) if iso != "KAZ" else day(1992, 1, 30),
+        )
+    services.membership_create(actor=None, organization=osce, country=c["DZA"], status="partner")
+    for iso in ("AUT", "FRA", "RUS", "CHN", "KAZ", "USA", "DZA"):
+        services.membership_create(
+            actor=None, organization=un, country=c[iso], status="full", valid_from=day(1945, 10, 24)
+        )
+    for iso in ("RUS", "CHN", "KAZ"):
+        services.membership_create(
+            actor=None, organization=sco, country=c[iso], status="full", valid_from=day(2001, 6, 15)
+        )
+    doc = services.document_create(
+        actor=None,
+        key="helsinki-1992",
+        title="Helsinki Document 1992",
+        year=1992,
+        place="Helsinki",
+        kind="summit_document",
+        classification=Classification.PUBLIC,
+    )
+    secret_doc = services.document_create(
+        actor=None,
+        key="secret-memo",
+        title="RESTRICTED-MEMO",
+        year=2020,
+        kind="memorandum",
+        classification=Classification.RESTRICTED,
+    )
+    p_un = services.partnership_create(
+        actor=None,
+        organization=osce,
+        partner=un,
+        type="strategic",
+        basis=[doc],
+        classification=Classification.PUBLIC,
+        priority="high",
+    )
+    p_sco = services.partnership_create(
+        actor=None,
+        organization=osce,
+        partner=sco,
+        type="regional_dialogue",
+        classification=Classification.RESTRICTED,
+        notes="RESTRICTED-NOTE",
+    )
+    shared_person = services.person_create(
+        actor=None,
+        name="Una Shared",
+        organization=un,
+        partnership=p_un,
+        classification=Classification.INTERNAL,
+        shared_with=[un],
+    )
+    internal_person = services.person_create(
+        actor=None,
+        name="Ivo Internal",
+        organization=osce,
+        partnership=p_un,
+        classification=Classification.INTERNAL,
+    )
+    restricted_person = services.person_create(
+        actor=None,
+        name="RESTRICTED-PERSON",
+        organization=osce,
+        classification=Classification.RESTRICTED,
+    )
+    users = SimpleNamespace(
+        admin=make_user(django_user_model, "admin", Role.ADMINISTRATOR),
+        editor=make_user(django_user_model, "editor", Role.EDITOR),
+        viewer=make_user(django_user_model, "viewer", Role.VIEWER),
+        partner=make_user(django_user_model, "partner", Role.PARTNER, organization=un),
+        norole=django_user_model.objects.create_user(username="norole", password=PASSWORD),
+    )
+    return SimpleNamespace(
+        osce=osce,
+        un=un,
+        sco=sco,
+        countries=c,
+        doc=doc,
+        secret_doc=secret_doc,
+        p_un=p_un,
+        p_sco=p_sco,
+        shared_person=shared_person,
+        internal_person=internal_person,
+        restricted_person=restricted_person,
+        users=users,
+    )
+
+
+@pytest.fixture
+def world(db, django_user_model):
+    return build_world(django_user_model)
+
+
+@pytest.fixture
+def client_for(client):
+    """A test client logged in as the given user."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE']} ({os.environ.get('ACCORD_DATABASE_URL', 'default SQLite')})"
