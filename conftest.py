@@ -174,4 +174,5 @@ def client_for(client):
 def pytest_report_header(config):
     from django.conf import settings
 
-    return f"database: {settings.DATABASES['default']['ENGINE']} ({os.environ.get('ACCORD_DATABASE_URL', 'default SQLite')})"
+    url = os.environ.get("ACCORD_DATABASE_URL", "default SQLite")
+    return f"database: {settings.DATABASES['default']['ENGINE']} ({url})"
