@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,10 @@ VIEWBOX_WIDTH = 960.0
 PADDING = 4.0
 SMALL_STATE_RADIUS = 3.0
 ANTARCTICA_ID = "010"
+RUSSIA_ID = "643"
+UKRAINE_ID = "804"
+# (west, south, east, north) box in degrees that holds the whole Crimean peninsula.
+CRIMEA_BOUNDS = (32.0, 44.0, 37.0, 46.5)
 DEFAULT_CLASS = "land"
 
 # Default fills. Highlight colours are the Okabe-Ito palette (designed to stay distinct
@@ -88,17 +92,84 @@ def _ring(arc_indexes: Sequence[int], arcs: Sequence[list[Point]]) -> list[Point
     return ring
 
 
+def _polygons(geometry: Mapping[str, Any]) -> list[list[list[int]]]:
+    """The arc-index polygons of a Polygon or MultiPolygon geometry (empty otherwise)."""
+    if geometry["type"] == "Polygon":
+        return [geometry["arcs"]]
+    if geometry["type"] == "MultiPolygon":
+        return list(geometry["arcs"])
+    return []
+
+
 def _rings(geometry: Mapping[str, Any], arcs: Sequence[list[Point]]) -> Iterator[list[Point]]:
     """Yield every ring (outer and holes) of a Polygon or MultiPolygon geometry."""
-    if geometry["type"] == "Polygon":
-        polygons = [geometry["arcs"]]
-    elif geometry["type"] == "MultiPolygon":
-        polygons = geometry["arcs"]
-    else:
-        return
-    for polygon in polygons:
+    for polygon in _polygons(geometry):
         for ring in polygon:
             yield from split_antimeridian(_ring(ring, arcs))
+
+
+def _dissolve(ring: Sequence[int], piece: Sequence[int]) -> list[int] | None:
+    """Merge ring ``piece`` into ``ring`` by dropping the arcs they share.
+
+    Neighbouring rings run along a shared arc in opposite directions (``i`` in one, ``~i``
+    in the other). If that border is one unbroken run in both rings, it is replaced in
+    ``ring`` by the rest of ``piece``; otherwise None is returned.
+    """
+    shared = set(ring) & {~index for index in piece}
+    count = len(shared)
+    if not shared or count == len(piece):
+        return None
+
+    def rotate(arcs: Sequence[int], in_run: Callable[[int], bool]) -> list[int] | None:
+        # Rotate so the run of shared arcs comes first; None if it is not one run.
+        for start in range(len(arcs)):
+            if in_run(arcs[start]) and not in_run(arcs[start - 1]):
+                rotated = [*arcs[start:], *arcs[:start]]
+                return rotated if all(map(in_run, rotated[:count])) else None
+        return None
+
+    ring_rotated = rotate(ring, lambda index: index in shared)
+    piece_rotated = rotate(piece, lambda index: ~index in shared)
+    if ring_rotated is None or piece_rotated is None:
+        return None
+    return [*piece_rotated[count:], *ring_rotated[count:]]
+
+
+def _crimea_to_ukraine(geometries: Sequence[dict[str, Any]], arcs: Sequence[list[Point]]) -> None:
+    """Move Crimea from Russia's geometry to Ukraine's (in place), dissolving their border.
+
+    In the 1:110m data Crimea is a separate polygon of Russia's MultiPolygon, joined to
+    Ukraine's outline by one arc across the Perekop isthmus.
+    """
+    by_id = {geometry.get("id"): geometry for geometry in geometries}
+    russia, ukraine = by_id.get(RUSSIA_ID), by_id.get(UKRAINE_ID)
+    if russia is None or ukraine is None:
+        return
+    west, south, east, north = CRIMEA_BOUNDS
+
+    def in_crimea(polygon: list[list[int]]) -> bool:
+        return all(
+            west <= lon <= east and south <= lat <= north
+            for ring in polygon
+            for lon, lat in _ring(ring, arcs)
+        )
+
+    crimea = [polygon for polygon in _polygons(russia) if in_crimea(polygon)]
+    if not crimea:
+        return
+    russia["type"] = "MultiPolygon"
+    russia["arcs"] = [polygon for polygon in _polygons(russia) if not in_crimea(polygon)]
+    polygons = _polygons(ukraine)
+    for piece in crimea:
+        for polygon in polygons:
+            merged = _dissolve(polygon[0], piece[0]) if len(piece) == 1 else None
+            if merged is not None:
+                polygon[0] = merged
+                break
+        else:
+            polygons.append(piece)
+    ukraine["type"] = "MultiPolygon"
+    ukraine["arcs"] = polygons
 
 
 def _clip(ring: Sequence[Point], lon: float, keep_west: bool) -> list[Point]:
@@ -222,8 +293,12 @@ def _geometry() -> tuple[_Frame, tuple[_Shape, ...]]:
     """Load, project and stringify the country outlines (once per process)."""
     topology = json.loads(DATA_FILE.read_text(encoding="utf-8"))
     arcs = decode_arcs(topology)
+    geometries = topology["objects"]["countries"]["geometries"]
+    # Natural Earth draws Crimea as Russian; UN General Assembly resolution 68/262 (2014)
+    # affirms Ukraine's internationally recognised borders, so it is drawn as Ukraine.
+    _crimea_to_ukraine(geometries, arcs)
     features: list[tuple[str | None, str, list[list[Point]]]] = []
-    for geometry in topology["objects"]["countries"]["geometries"]:
+    for geometry in geometries:
         numeric = geometry.get("id")
         if numeric == ANTARCTICA_ID:
             continue
@@ -298,8 +373,7 @@ def _small_state_xy(iso3: str) -> Point | None:
     latlng = _capital_latlng(iso3)
     if latlng is None:
         return None
-    frame = _geometry()[0]
-    return frame(latlng[1], latlng[0])
+    return project(latlng[1], latlng[0])
 
 
 @functools.cache
@@ -331,6 +405,11 @@ def _style() -> str:
 
 
 # --- Public API ----------------------------------------------------------------------------
+
+
+def project(lon: float, lat: float) -> Point:
+    """The viewBox position of a point given in degrees."""
+    return _geometry()[0](lon, lat)
 
 
 def world_map_size() -> tuple[float, float]:

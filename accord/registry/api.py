@@ -1,7 +1,5 @@
 """REST endpoints of the registry: thin, parse → selector or service → schema."""
 
-from __future__ import annotations
-
 import datetime
 
 from django.db.models import Q

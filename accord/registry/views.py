@@ -17,7 +17,7 @@ from accord.core.views import (
     PolicyMixin,
     page_size,
 )
-from accord.core.worldmap import world_map_svg
+from accord.core.worldmap import CLASS_COLOURS, world_map_svg
 
 from . import selectors, services
 from .choices import MembershipStatus
@@ -88,6 +88,20 @@ MAP_CLASSES = {
 }
 
 
+def map_legend(home, organization) -> list[tuple[str, str]]:
+    legend = [(_("Member"), CLASS_COLOURS["member"])]
+    if home is not None and home.pk != organization.pk:
+        legend.append(
+            (
+                _("Member shared with the %(acronym)s") % {"acronym": home.acronym},
+                CLASS_COLOURS["shared"],
+            )
+        )
+    legend.append((_("Observer"), CLASS_COLOURS["observer"]))
+    legend.append((_("Partner for co-operation"), CLASS_COLOURS["partner"]))
+    return legend
+
+
 class OrganizationDetailView(PolicyMixin, View):
     def get(self, request, key):
         user = request.user
@@ -148,6 +162,7 @@ class OrganizationDetailView(PolicyMixin, View):
                         _("World map of the members of %(org)s") % {"org": organization.acronym}
                     ),
                 ),
+                "legend": map_legend(home, organization),
                 "counts": counts,
                 "shared_countries": shared_countries,
                 "partnerships": selectors.partnerships_of(user=user, organization=organization),

@@ -9,6 +9,7 @@ from accord.core.worldmap import (
     CLASS_COLOURS,
     decode_arcs,
     equal_earth,
+    project,
     split_antimeridian,
     world_map_svg,
 )
@@ -23,6 +24,32 @@ def render(classes=None, **kwargs):
 
 def shapes(root, iso3):
     return [el for el in root.iter() if el.get("data-iso3") == iso3]
+
+
+def subpaths(d):
+    """The rings of a path ``d`` written as ``Mx,yldx,dy dx,dy...z``, as absolute points."""
+    rings = []
+    for subpath in d.split("M")[1:]:
+        start, _, steps = subpath.rstrip("z").partition("l")
+        x, y = map(float, start.split(","))
+        ring = [(x, y)]
+        for step in steps.split():
+            dx, dy = map(float, step.split(","))
+            x, y = x + dx, y + dy
+            ring.append((x, y))
+        rings.append(ring)
+    return rings
+
+
+def path_contains(path, point):
+    """Even-odd point-in-polygon test against every ring of an SVG path element."""
+    px, py = point
+    inside = False
+    for ring in subpaths(path.get("d")):
+        for (x1, y1), (x2, y2) in zip([ring[-1], *ring[:-1]], ring, strict=True):
+            if (y1 > py) != (y2 > py) and px < x1 + (py - y1) * (x2 - x1) / (y2 - y1):
+                inside = not inside
+    return inside
 
 
 def test_svg_is_well_formed_and_accessible():
@@ -72,6 +99,19 @@ def test_split_antimeridian():
     assert split_antimeridian([(0.0, 0.0), (1.0, 0.0), (1.0, 1.0)]) == [
         [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0)]
     ]
+
+
+def test_crimea_is_drawn_as_part_of_ukraine():
+    """UN General Assembly resolution 68/262: Crimea is drawn inside Ukraine's borders."""
+    root = render()
+    (ukraine,), (russia,) = shapes(root, "UKR"), shapes(root, "RUS")
+    simferopol, krasnodar, kyiv = project(34.1, 44.95), project(38.98, 45.04), project(30.5, 50.45)
+    assert path_contains(ukraine, simferopol)
+    assert not path_contains(russia, simferopol)
+    assert path_contains(ukraine, kyiv)
+    assert path_contains(russia, krasnodar)
+    # One outline: no border is drawn across the Perekop isthmus.
+    assert len(subpaths(ukraine.get("d"))) == 1
 
 
 def test_highlighted_country_gets_its_class_and_default_title():

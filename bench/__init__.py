@@ -1,0 +1,1 @@
+"""Data generators and benchmarks for Accord (outside the package)."""
