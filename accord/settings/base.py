@@ -94,6 +94,8 @@ def database_config() -> dict:
     if url:
         config = dj_database_url.parse(url, conn_max_age=60)
     else:
+        # The data directory holds the database and uploads; a new install starts without one.
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
         config = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "accord.sqlite3")}
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config.setdefault("OPTIONS", {})
