@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
@@ -64,6 +65,8 @@ def create_api(**kwargs) -> NinjaAPI:
         ),
         auth=[BearerToken(), Session()],
         urls_namespace="api",
+        # The description and its docs page are for users with an account, like every page.
+        docs_decorator=login_required,
         **kwargs,
     )
 

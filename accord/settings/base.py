@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "template_partials",
     "simple_history",
+    "ninja",
     "accord.core",
     "accord.registry",
     "accord.importers",
