@@ -41,6 +41,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
 class PartnershipAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "type", "status", "priority", "classification"]
     list_filter = ["status", "priority", "classification"]
+    search_fields = ["organization__acronym", "partner__acronym", "partner__name"]
     autocomplete_fields = ["organization", "partner"]
     filter_horizontal = ["basis", "shared_with"]
     list_select_related = ["organization", "partner"]
