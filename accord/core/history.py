@@ -51,6 +51,8 @@ def _display(model: type[models.Model], name: str, value, names: dict) -> object
     f = model._meta.get_field(name)
     if value in (None, ""):
         return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
     if f.is_relation:
         return names.get((f.related_model, value), f"#{value}")
     if f.choices:

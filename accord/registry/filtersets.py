@@ -38,21 +38,27 @@ class OrganizationFilterSet(django_filters.FilterSet):
         method="search", label=_("Search"), widget=search_widget(_("Acronym or name"))
     )
     kind = django_filters.ChoiceFilter(
-        choices=OrganizationKind.choices, label=_("Kind"), widget=select_widget()
+        empty_label=_("All"),
+        choices=OrganizationKind.choices,
+        label=_("Kind"),
+        widget=select_widget(),
     )
     region = django_filters.ChoiceFilter(
+        empty_label=_("All"),
         choices=region_choices,
         method="filter_region",
         label=_("Headquarters region"),
         widget=select_widget(),
     )
     partner = django_filters.ChoiceFilter(
+        empty_label=_("All"),
         choices=YES_NO,
         method="filter_partner",
         label=_("Partner of the home organization"),
         widget=select_widget(),
     )
     area = django_filters.ChoiceFilter(
+        empty_label=_("All"),
         choices=[("inside", _("Inside")), ("outside", _("Outside"))],
         method="filter_area",
         label=_("Home area"),
@@ -88,10 +94,14 @@ class CountryFilterSet(django_filters.FilterSet):
         method="search", label=_("Search"), widget=search_widget(_("Name or ISO code"))
     )
     region = django_filters.ChoiceFilter(
-        choices=region_choices, label=_("Region"), widget=select_widget()
+        empty_label=_("All"), choices=region_choices, label=_("Region"), widget=select_widget()
     )
     home = django_filters.ChoiceFilter(
-        choices=YES_NO, method="filter_home", label=_("In the home area"), widget=select_widget()
+        empty_label=_("All"),
+        choices=YES_NO,
+        method="filter_home",
+        label=_("In the home area"),
+        widget=select_widget(),
     )
 
     class Meta:
@@ -113,13 +123,19 @@ class PartnershipFilterSet(django_filters.FilterSet):
         method="search", label=_("Search"), widget=search_widget(_("Organization"))
     )
     status = django_filters.ChoiceFilter(
-        choices=PartnershipStatus.choices, label=_("Status"), widget=select_widget()
+        empty_label=_("All"),
+        choices=PartnershipStatus.choices,
+        label=_("Status"),
+        widget=select_widget(),
     )
     priority = django_filters.ChoiceFilter(
-        choices=Priority.choices, label=_("Priority"), widget=select_widget()
+        empty_label=_("All"), choices=Priority.choices, label=_("Priority"), widget=select_widget()
     )
     classification = django_filters.ChoiceFilter(
-        choices=Classification.choices, label=_("Classification"), widget=select_widget()
+        empty_label=_("All"),
+        choices=Classification.choices,
+        label=_("Classification"),
+        widget=select_widget(),
     )
 
     class Meta:
@@ -140,6 +156,7 @@ class PersonFilterSet(django_filters.FilterSet):
         method="search", label=_("Search"), widget=search_widget(_("Name, title or email"))
     )
     organization = django_filters.ModelChoiceFilter(
+        empty_label=_("All"),
         queryset=Organization.objects.all(),
         label=_("Organization"),
         widget=select_widget(),
@@ -162,7 +179,7 @@ class FrameworkDocumentFilterSet(django_filters.FilterSet):
         method="search", label=_("Search"), widget=search_widget(_("Title or place"))
     )
     kind = django_filters.ChoiceFilter(
-        choices=DocumentKind.choices, label=_("Kind"), widget=select_widget()
+        empty_label=_("All"), choices=DocumentKind.choices, label=_("Kind"), widget=select_widget()
     )
 
     class Meta:
@@ -176,5 +193,8 @@ class FrameworkDocumentFilterSet(django_filters.FilterSet):
 
 class MemberFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
-        choices=MembershipStatus.choices, label=_("Status"), widget=select_widget()
+        empty_label=_("All"),
+        choices=MembershipStatus.choices,
+        label=_("Status"),
+        widget=select_widget(),
     )

@@ -246,6 +246,10 @@ class CountryDetailView(PolicyMixin, View):
                 "neighbours": neighbours,
                 "home": home,
                 "in_home": selectors.is_home_member(country=country),
+                "legend": [
+                    (country.name, CLASS_COLOURS["shared"]),
+                    (_("Land neighbours"), CLASS_COLOURS["observer"]),
+                ],
                 "map": world_map_svg(
                     {country.iso3: "shared", **{n.iso3: "observer" for n in neighbours}},
                     label=str(_("%(country)s and its neighbours") % {"country": country.name}),
