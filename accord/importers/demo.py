@@ -258,6 +258,8 @@ def load_demo(*, actor=None, path: Path = DEMO_FILE) -> LoadReport:
         fields = {**row, "headquarters_country": country_objs.get(row["headquarters_country"])}
         existing = organizations.get(row["acronym"])
         if existing is None:
+            if row["acronym"] == data["home"]:
+                fields["is_home"] = not Organization.objects.filter(is_home=True).exists()
             organizations[row["acronym"]] = services.organization_create(actor=actor, **fields)
             report.count("created", "organizations")
         elif changes := _differs(existing, fields):
