@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .historical import m2m_field_names
 from .services import editable_field_names
 
 SKIPPED = {"version", "updated", "created"}
@@ -91,6 +92,20 @@ def history_page(instance: models.Model, *, page: int = 1, per_page: int = 20):
             value = getattr(record, f.attname)
             if value is not None:
                 names_needed.setdefault(f.related_model, set()).add(value)
+    # Many-to-many links of each entry: one query per field for the whole page.
+    links: dict[str, dict[int, frozenset]] = {}
+    for name in m2m_field_names(model):
+        field = model._meta.get_field(name)
+        column = f"{field.m2m_reverse_field_name()}_id"
+        link_model = getattr(model.history.model, name).model
+        ids = [r.history_id for r in [*records, previous] if r is not None]
+        grouped: dict[int, set] = {i: set() for i in ids}
+        for history_id, target in link_model.objects.filter(history_id__in=ids).values_list(
+            "history_id", column
+        ):
+            grouped[history_id].add(target)
+            names_needed.setdefault(field.related_model, set()).add(target)
+        links[name] = {i: frozenset(v) for i, v in grouped.items()}
     names = {}
     for related, ids in names_needed.items():
         for obj in related._base_manager.filter(pk__in=ids):
@@ -116,5 +131,23 @@ def history_page(instance: models.Model, *, page: int = 1, per_page: int = 20):
                         new=_display(model, name, new, names),
                     )
                 )
+        for name, by_entry in links.items():
+            new = by_entry.get(record.history_id, frozenset())
+            old = by_entry.get(older.history_id, frozenset()) if older is not None else None
+            if new == old or (old is None and not new):
+                continue
+            related = model._meta.get_field(name).related_model
+            change.differences.append(
+                Difference(
+                    field=name,
+                    label=str(model._meta.get_field(name).verbose_name),
+                    old=_names(related, old, names) if old is not None else "—",
+                    new=_names(related, new, names),
+                )
+            )
         changes.append(change)
     return page_obj, changes
+
+
+def _names(related, ids, names) -> str:
+    return "; ".join(sorted(names.get((related, i), f"#{i}") for i in ids)) or "—"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from . import policy
 from .exceptions import ConflictError
+from .historical import m2m_field_names, write_entry
 
 M = TypeVar("M", bound=models.Model)
 
@@ -28,13 +28,24 @@ def attribute(instance: models.Model, actor, reason: str = "") -> None:
         instance._change_reason = reason
 
 
-def create(instance: M, *, actor, shared_with: Iterable | None = None, reason: str = "") -> M:
+def save_with_history(instance: models.Model, *, m2m: dict | None, history_type: str) -> None:
+    """Save the row and its many-to-many links, then write one history entry for both."""
+    instance.skip_history_when_saving = True
+    try:
+        instance.save()
+        for name, values in (m2m or {}).items():
+            if values is not None:
+                getattr(instance, name).set(values)
+    finally:
+        del instance.skip_history_when_saving
+    write_entry(instance, history_type)
+
+
+def create(instance: M, *, actor, m2m: dict | None = None, reason: str = "") -> M:
     require_editor(actor)
     instance.full_clean()
     attribute(instance, actor, reason)
-    instance.save()
-    if shared_with is not None and hasattr(instance, "shared_with"):
-        instance.shared_with.set(shared_with)
+    save_with_history(instance, m2m=m2m, history_type="+")
     return instance
 
 
@@ -52,7 +63,7 @@ def update(
     actor,
     fields: dict,
     expected_version: int | None,
-    shared_with: Iterable | None = None,
+    m2m: dict | None = None,
     reason: str = "",
 ) -> M:
     """Apply `fields` to a locked copy of `instance` if its version is still `expected_version`."""
@@ -64,9 +75,7 @@ def update(
         current.full_clean()
         current.version = current.version + 1
         attribute(current, actor, reason)
-        current.save()
-        if shared_with is not None and hasattr(current, "shared_with"):
-            current.shared_with.set(shared_with)
+        save_with_history(current, m2m=m2m, history_type="~")
     return current
 
 
@@ -99,14 +108,21 @@ def restore(instance: M, *, actor, history_id: int, expected_version: int | None
     record = instance.history.filter(history_id=history_id).first()
     if record is None:
         raise ValidationError(_("That version does not exist for this record."))
+    model = type(instance)
     fields = {}
-    for name in editable_field_names(type(instance)):
-        field = type(instance)._meta.get_field(name)
+    for name in editable_field_names(model):
+        field = model._meta.get_field(name)
         fields[field.attname] = getattr(record, field.attname)
+    m2m = {}
+    for name in m2m_field_names(model):
+        # A historical link row keeps the through table's columns, e.g. `organization_id`.
+        column = model._meta.get_field(name).m2m_reverse_field_name()
+        m2m[name] = [getattr(row, f"{column}_id") for row in getattr(record, name).all()]
     return update(
         instance,
         actor=actor,
         fields=fields,
+        m2m=m2m,
         expected_version=expected_version,
         reason=_("Restored the version of %(date)s")
         % {"date": record.history_date.strftime("%Y-%m-%d %H:%M")},

@@ -2,8 +2,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from accord.core.historical import History
 from accord.core.models import ClassifiedModel, VersionedModel
 
 from .choices import (
@@ -45,7 +45,7 @@ class Country(VersionedModel):
     )
 
     objects = CountryQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["name"]
@@ -92,7 +92,7 @@ class Organization(VersionedModel):
     )
 
     objects = OrganizationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["acronym"]
@@ -149,7 +149,7 @@ class Membership(VersionedModel):
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     objects = MembershipQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["organization__acronym", "country__name", "valid_from"]
@@ -189,7 +189,7 @@ class FrameworkDocument(ClassifiedModel):
     source = models.CharField(_("source"), max_length=500, blank=True)
 
     objects = FrameworkDocumentQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History(m2m_fields=["shared_with"])
 
     class Meta:
         ordering = ["year", "title"]
@@ -235,7 +235,7 @@ class Partnership(ClassifiedModel):
     notes = models.TextField(_("notes"), blank=True)
 
     objects = PartnershipQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History(m2m_fields=["basis", "shared_with"])
 
     class Meta:
         ordering = ["partner__acronym"]
@@ -286,7 +286,7 @@ class Person(ClassifiedModel):
     description = models.TextField(_("notes"), blank=True)
 
     objects = PersonQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History(m2m_fields=["shared_with"])
 
     class Meta:
         ordering = ["name"]

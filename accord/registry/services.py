@@ -26,6 +26,7 @@ def check_one_home(organization: Organization) -> None:
 
 @transaction.atomic
 def organization_create(*, actor, **fields) -> Organization:
+    core.require_editor(actor)
     organization = Organization(**fields)
     check_one_home(organization)
     return core.create(organization, actor=actor)
@@ -35,12 +36,14 @@ def organization_create(*, actor, **fields) -> Organization:
 def organization_update(
     *, actor, organization: Organization, expected_version: int | None, **fields
 ) -> Organization:
+    core.require_editor(actor)
     probe = Organization(pk=organization.pk, is_home=fields.get("is_home", organization.is_home))
     check_one_home(probe)
     return core.update(organization, actor=actor, fields=fields, expected_version=expected_version)
 
 
 def organization_delete(*, actor, organization: Organization, expected_version=None) -> None:
+    core.require_editor(actor)
     if organization.is_home:
         raise ValidationError(_("The home organization cannot be deleted."))
     core.delete(organization, actor=actor, expected_version=expected_version)
@@ -86,6 +89,7 @@ def membership_create(
     source: str = "",
     note: str = "",
 ) -> Membership:
+    core.require_editor(actor)
     membership = Membership(
         organization=organization,
         country=country,
@@ -110,6 +114,7 @@ def membership_create(
 def membership_update(
     *, actor, membership: Membership, expected_version: int | None, **fields
 ) -> Membership:
+    core.require_editor(actor)
     probe = copy.copy(membership)
     for name, value in fields.items():
         setattr(probe, name, value)
@@ -123,25 +128,22 @@ def membership_delete(*, actor, membership: Membership, expected_version=None) -
 
 @transaction.atomic
 def partnership_create(*, actor, basis=(), shared_with=(), **fields) -> Partnership:
-    partnership = core.create(Partnership(**fields), actor=actor, shared_with=shared_with)
-    partnership.basis.set(basis)
-    return partnership
+    return core.create(
+        Partnership(**fields), actor=actor, m2m={"basis": basis, "shared_with": shared_with}
+    )
 
 
 @transaction.atomic
 def partnership_update(
     *, actor, partnership: Partnership, expected_version, basis=None, shared_with=None, **fields
 ) -> Partnership:
-    partnership = core.update(
+    return core.update(
         partnership,
         actor=actor,
         fields=fields,
         expected_version=expected_version,
-        shared_with=shared_with,
+        m2m={"basis": basis, "shared_with": shared_with},
     )
-    if basis is not None:
-        partnership.basis.set(basis)
-    return partnership
 
 
 def partnership_delete(*, actor, partnership: Partnership, expected_version=None) -> None:
@@ -150,7 +152,7 @@ def partnership_delete(*, actor, partnership: Partnership, expected_version=None
 
 @transaction.atomic
 def person_create(*, actor, shared_with=(), **fields) -> Person:
-    return core.create(Person(**fields), actor=actor, shared_with=shared_with)
+    return core.create(Person(**fields), actor=actor, m2m={"shared_with": shared_with})
 
 
 @transaction.atomic
@@ -160,7 +162,7 @@ def person_update(*, actor, person: Person, expected_version, shared_with=None, 
         actor=actor,
         fields=fields,
         expected_version=expected_version,
-        shared_with=shared_with,
+        m2m={"shared_with": shared_with},
     )
 
 
@@ -170,7 +172,7 @@ def person_delete(*, actor, person: Person, expected_version=None) -> None:
 
 @transaction.atomic
 def document_create(*, actor, shared_with=(), **fields) -> FrameworkDocument:
-    return core.create(FrameworkDocument(**fields), actor=actor, shared_with=shared_with)
+    return core.create(FrameworkDocument(**fields), actor=actor, m2m={"shared_with": shared_with})
 
 
 @transaction.atomic
@@ -182,7 +184,7 @@ def document_update(
         actor=actor,
         fields=fields,
         expected_version=expected_version,
-        shared_with=shared_with,
+        m2m={"shared_with": shared_with},
     )
 
 
