@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accord.core.historical import History
 from accord.core.models import ClassifiedModel, VersionedModel
@@ -264,8 +265,8 @@ class Partnership(ClassifiedModel):
 class Person(ClassifiedModel):
     """A focal point or contact person: personal data, so internal by default."""
 
-    name = models.CharField(_("name"), max_length=200)
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=200)
+    title = models.CharField(pgettext_lazy("person", "job title"), max_length=200, blank=True)
     organization = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,

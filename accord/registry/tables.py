@@ -1,5 +1,6 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Country, FrameworkDocument, Membership, Organization, Partnership, Person
 
@@ -65,7 +66,7 @@ class PartnershipTable(tables.Table):
 
 
 class PersonTable(tables.Table):
-    name = tables.Column(linkify=True, verbose_name=_("Name"))
+    name = tables.Column(linkify=True, verbose_name=pgettext_lazy("person", "Name"))
     organization = tables.Column(
         linkify=True, order_by=("organization__acronym",), verbose_name=_("Organization")
     )
