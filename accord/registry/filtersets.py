@@ -29,8 +29,14 @@ def select_widget():
 
 
 def region_choices():
-    regions = Country.objects.exclude(region="").values_list("region", flat=True).distinct()
-    return [(r, r) for r in sorted(regions)]
+    # order_by() first: the default ordering by name would make DISTINCT see name too.
+    regions = (
+        Country.objects.exclude(region="")
+        .order_by("region")
+        .values_list("region", flat=True)
+        .distinct()
+    )
+    return [(r, r) for r in regions]
 
 
 class OrganizationFilterSet(django_filters.FilterSet):

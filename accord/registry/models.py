@@ -158,6 +158,8 @@ class Membership(VersionedModel):
         verbose_name_plural = _("memberships")
         indexes = [
             models.Index(fields=["organization", "status", "valid_from", "valid_to"]),
+            # Is this country a member of that organization: overlap checks, shared members.
+            models.Index(fields=["organization", "country", "status", "valid_from", "valid_to"]),
             models.Index(fields=["country", "valid_from", "valid_to"]),
         ]
         constraints = [

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from .choices import MEMBER_STATUSES, MembershipStatus
@@ -19,8 +20,10 @@ def home_organization() -> Organization | None:
 def organization_get(*, user, key: str) -> Organization:
     """An organization by acronym (case-insensitive) or numeric id; 404 when not visible."""
     qs = Organization.objects.visible_to(user).select_related("headquarters_country")
+    if "\x00" in str(key):  # PostgreSQL cannot compare text with NUL; no acronym has one.
+        raise Http404
     lookup = Q(acronym__iexact=key)
-    if str(key).isdigit():
+    if str(key).isdecimal():  # not isdigit(): int() refuses digits such as "²"
         lookup |= Q(pk=int(key))
     organization = qs.filter(lookup).first()
     if organization is None:
@@ -31,6 +34,8 @@ def organization_get(*, user, key: str) -> Organization:
 def country_get(*, user, key: str) -> Country:
     qs = Country.objects.visible_to(user)
     key = str(key)
+    if "\x00" in key:  # PostgreSQL cannot compare text with NUL; no code has one.
+        raise Http404
     lookup = Q(iso3__iexact=key) | Q(iso2__iexact=key)
     if key.isdigit():
         lookup = Q(numeric=key.zfill(3))
@@ -63,12 +68,18 @@ def home_member_ids(*, as_of: datetime.date | None = None) -> QuerySet:
 
 
 def organization_list(*, user) -> QuerySet[Organization]:
-    """Organizations with their current member count and whether they partner the home."""
-    day = today()
-    members = Count(
-        "memberships",
-        filter=Q(memberships__status__in=MEMBER_STATUSES) & valid_on(day, "memberships__"),
-        distinct=True,
+    """Organizations with their current member count and whether they partner the home.
+
+    The count is a correlated subquery, not a join with GROUP BY: a page of 25 then counts
+    the members of 25 organizations, not of all of them.
+    """
+    members = (
+        Membership.objects.filter(organization=OuterRef("pk"), status__in=MEMBER_STATUSES)
+        .filter(valid_on(today()))
+        .order_by()
+        .values("organization")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
     partnerships = Partnership.objects.visible_to(user).filter(
         Q(organization__is_home=True, partner=OuterRef("pk"))
@@ -77,7 +88,11 @@ def organization_list(*, user) -> QuerySet[Organization]:
     return (
         Organization.objects.visible_to(user)
         .select_related("headquarters_country")
-        .annotate(member_count=members, is_partner=Exists(partnerships))
+        .annotate(
+            member_count=Coalesce(Subquery(members, output_field=IntegerField()), 0),
+            is_partner=Exists(partnerships),
+        )
+        .order_by("acronym")
     )
 
 
