@@ -1,4 +1,6 @@
 import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -98,12 +100,7 @@ class MemberTable(tables.Table):
         orderable=False,
         empty_values=(),
     )
-    edit = tables.TemplateColumn(
-        template_name="registry/includes/membership_actions.html",
-        verbose_name="",
-        orderable=False,
-        empty_values=(),
-    )
+    edit = tables.Column(verbose_name="", orderable=False, empty_values=())
 
     class Meta:
         model = Membership
@@ -119,6 +116,16 @@ class MemberTable(tables.Table):
 
     def render_shared(self, record):
         return "✔" if record.country_id in self.shared_ids else "—"
+
+    def render_edit(self, record):
+        # A plain link, not a TemplateColumn: a template per row costs more than the row.
+        return format_html(
+            '<a class="btn btn-sm btn-link p-0" href="{}">{}<span class="visually-hidden"> {}'
+            "</span></a>",
+            reverse("registry:membership_edit", args=[record.pk]),
+            _("Edit"),
+            record.country.name,
+        )
 
 
 class CountryMembershipTable(tables.Table):
