@@ -24,7 +24,7 @@ demo: install
 # The browser tests need Debian's Chromium at /usr/bin/chromium (`apt-get install chromium`);
 # without it they skip with that reason, except in CI, where .ci/run installs it.
 test: install
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2
 
 lint: install
 	$(BIN)/ruff check .

@@ -5,6 +5,7 @@ defaults to bench/out/ here (not the developer's data/ directory).
 """
 
 import os
+import warnings
 from pathlib import Path
 
 os.environ.setdefault("ACCORD_DATA_DIR", str(Path(__file__).resolve().parent / "out"))
@@ -19,3 +20,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Whitenoise looks for STATIC_ROOT, which the benchmarks never collect.
+warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from . import policy
@@ -40,6 +41,34 @@ class Session(SessionAuth):
     """Session auth (with Django's CSRF check on writes) for the web UI's own calls."""
 
 
+def has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(has_nul(v) for v in value)
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    return False
+
+
+class NulFreeParser(Parser):
+    """JSON bodies and query strings without NUL characters, which PostgreSQL cannot take."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if has_nul(data):
+            # Django Ninja answers any parse error with 400 "Cannot parse request body".
+            raise ValueError("Text may not contain NUL characters.")
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        result = super().parse_querydict(data, list_fields, request)
+        for name, value in result.items():
+            if has_nul(name) or has_nul(value):
+                raise invalid(name, "Text may not contain NUL characters.", where="query")
+        return result
+
+
 def field_errors(exc: ValidationError) -> list[dict]:
     if hasattr(exc, "error_dict"):
         return [
@@ -65,6 +94,7 @@ def create_api(**kwargs) -> NinjaAPI:
         ),
         auth=[BearerToken(), Session()],
         urls_namespace="api",
+        parser=NulFreeParser(),
         # The description and its docs page are for users with an account, like every page.
         docs_decorator=login_required,
         **kwargs,
@@ -125,3 +155,9 @@ def token_create(request, payload: TokenIn):
 def require_view(request) -> None:
     if not policy.can_view(request.user):
         raise PermissionDenied("Your account has no role in this workspace.")
+
+
+def require_edit(request) -> None:
+    """Writes need the editor role, checked before the input is looked at."""
+    if not policy.can_edit(request.user):
+        raise PermissionDenied("You may look at records but not change them.")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import django_tables2
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import EmptyPage
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
-from django_tables2 import RequestConfig
 
 from . import policy
 from .exceptions import ConflictError
@@ -24,6 +25,31 @@ def page_size(request) -> int:
     except ValueError:
         size = settings.ACCORD_PAGE_SIZE
     return max(1, min(size, 200))
+
+
+class RequestConfig(django_tables2.RequestConfig):
+    """django-tables2's, with the page size from page_size(), not the raw ?per_page=.
+
+    django-tables2 takes ?per_page= as it comes: 0 or less was a server error, and a huge one
+    skipped the limit of 200 rows a page. Build tables without `request=` and configure them
+    with this.
+    """
+
+    def configure(self, table):
+        table.request = self.request
+        order_by = self.request.GET.getlist(table.prefixed_order_by_field)
+        if order_by:
+            table.order_by = order_by
+        if self.paginate:
+            try:
+                page = int(self.request.GET.get(table.prefixed_page_field, 1))
+            except ValueError:
+                page = 1
+            try:
+                table.paginate(page=page, per_page=page_size(self.request))
+            except EmptyPage:
+                table.page = table.paginator.page(table.paginator.num_pages)
+        return table
 
 
 class PolicyMixin:
@@ -60,7 +86,8 @@ class ObjectListView(PolicyMixin, View):
         rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
         if filterset.is_bound and not filterset.is_valid():
             rows = queryset.none()
-        table = self.table_class(rows, request=request)
+        # Not `request=request`: the table would paginate itself by the raw ?per_page= too.
+        table = self.table_class(rows)
         RequestConfig(request, paginate={"per_page": page_size(request)}).configure(table)
         context = {
             "title": self.title,
@@ -138,6 +165,8 @@ def apply_errors(form, exc: ValidationError) -> None:
 
 class ObjectDeleteView(PolicyMixin, View):
     edit = True
+    # `delete()` below is the service hook, not the HTTP DELETE handler: the form POSTs.
+    http_method_names = ["get", "post", "head", "options"]
     template_name = "core/object_confirm_delete.html"
     success_url_name = None
 

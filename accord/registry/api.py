@@ -3,11 +3,12 @@
 import datetime
 
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from accord.core.api import invalid, require_view
+from accord.core.api import invalid, require_edit, require_view
 from accord.core.choices import Classification
 
 from . import selectors, services
@@ -23,13 +24,16 @@ from .models import Country, FrameworkDocument, Membership, Partnership, Person
 
 router = Router()
 
+# The largest integer PostgreSQL and SQLite take (bigint): ids and offsets beyond it are a 422.
+BIGINT_MAX = 2**63 - 1
+
 
 class Paged(LimitOffsetPagination):
     """`{"count": N, "items": [...]}` with `limit` (at most 500) and `offset`."""
 
     class Input(Schema):
         limit: int = Field(50, ge=1, le=500)
-        offset: int = Field(0, ge=0)
+        offset: int = Field(0, ge=0, le=BIGINT_MAX)
 
 
 # ---------------------------------------------------------------- schemas
@@ -325,18 +329,18 @@ class Version(Schema):
 # ---------------------------------------------------------------- input resolution
 
 
-def organization_ref(user, value, field):
+def organization_ref(user, value, field, where="body"):
     try:
         return selectors.organization_get(user=user, key=value)
-    except Exception:
-        raise invalid(field, f"No organization “{value}”.") from None
+    except Http404:
+        raise invalid(field, f"No organization “{value}”.", where) from None
 
 
-def country_ref(user, value, field):
+def country_ref(user, value, field, where="body"):
     try:
         return selectors.country_get(user=user, key=value)
-    except Exception:
-        raise invalid(field, f"No country with the ISO code “{value}”.") from None
+    except Http404:
+        raise invalid(field, f"No country with the ISO code “{value}”.", where) from None
 
 
 def organizations_ref(user, values, field):
@@ -411,12 +415,14 @@ def organization_fields(user, data: dict) -> dict:
 
 @router.post("/organizations", response={201: OrganizationOut}, tags=["organizations"])
 def organization_create(request, payload: OrganizationIn):
+    require_edit(request)
     data = organization_fields(request.user, payload.dict())
-    return 201, services.organization_create(actor=request.user, **data)
+    return Status(201, services.organization_create(actor=request.user, **data))
 
 
 @router.patch("/organizations/{key}", response=OrganizationOut, tags=["organizations"])
 def organization_update(request, key: str, payload: OrganizationPatch):
+    require_edit(request)
     organization = selectors.organization_get(user=request.user, key=key)
     data = organization_fields(request.user, patch_fields(payload))
     return services.organization_update(
@@ -429,11 +435,12 @@ def organization_update(request, key: str, payload: OrganizationPatch):
 
 @router.delete("/organizations/{key}", response={204: None}, tags=["organizations"])
 def organization_delete(request, key: str, params: Query[Version]):
+    require_edit(request)
     organization = selectors.organization_get(user=request.user, key=key)
     services.organization_delete(
         actor=request.user, organization=organization, expected_version=params.version
     )
-    return 204, None
+    return Status(204, None)
 
 
 class MemberFilters(Schema):
@@ -464,8 +471,8 @@ class OverlapQuery(Schema):
 def overlap(request, query: Query[OverlapQuery]):
     """States that are full members of both organizations on a day."""
     require_view(request)
-    a = organization_ref(request.user, query.a, "a")
-    b = organization_ref(request.user, query.b, "b")
+    a = organization_ref(request.user, query.a, "a", "query")
+    b = organization_ref(request.user, query.b, "b", "query")
     day = query.as_of or selectors.today()
     codes = list(
         selectors.shared_members(user=request.user, a=a, b=b, as_of=day).values_list(
@@ -536,10 +543,12 @@ def membership_list(request, filters: Query[MembershipFilters]):
     qs = Membership.objects.visible_to(request.user).select_related("organization", "country")
     if filters.organization:
         qs = qs.filter(
-            organization=organization_ref(request.user, filters.organization, "organization")
+            organization=organization_ref(
+                request.user, filters.organization, "organization", "query"
+            )
         )
     if filters.country:
-        qs = qs.filter(country=country_ref(request.user, filters.country, "country"))
+        qs = qs.filter(country=country_ref(request.user, filters.country, "country", "query"))
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.as_of:
@@ -560,14 +569,16 @@ def membership_detail(request, pk: int):
 
 @router.post("/memberships", response={201: MembershipOut}, tags=["memberships"])
 def membership_create(request, payload: MembershipIn):
+    require_edit(request)
     data = payload.dict()
     data["organization"] = organization_ref(request.user, data["organization"], "organization")
     data["country"] = country_ref(request.user, data["country"], "country")
-    return 201, services.membership_create(actor=request.user, **data)
+    return Status(201, services.membership_create(actor=request.user, **data))
 
 
 @router.patch("/memberships/{int:pk}", response=MembershipOut, tags=["memberships"])
 def membership_update(request, pk: int, payload: MembershipPatch):
+    require_edit(request)
     membership = membership_get(request, pk)
     return services.membership_update(
         actor=request.user,
@@ -579,11 +590,12 @@ def membership_update(request, pk: int, payload: MembershipPatch):
 
 @router.delete("/memberships/{int:pk}", response={204: None}, tags=["memberships"])
 def membership_delete(request, pk: int, params: Query[Version]):
+    require_edit(request)
     membership = membership_get(request, pk)
     services.membership_delete(
         actor=request.user, membership=membership, expected_version=params.version
     )
-    return 204, None
+    return Status(204, None)
 
 
 # ---------------------------------------------------------------- partnerships
@@ -602,7 +614,9 @@ def partnership_list(request, filters: Query[PartnershipFilters]):
     require_view(request)
     qs = selectors.partnership_list(user=request.user)
     if filters.organization:
-        qs = qs.involving(organization_ref(request.user, filters.organization, "organization"))
+        qs = qs.involving(
+            organization_ref(request.user, filters.organization, "organization", "query")
+        )
     for name in ("status", "priority", "classification"):
         if getattr(filters, name):
             qs = qs.filter(**{name: getattr(filters, name)})
@@ -632,13 +646,15 @@ def partnership_fields(user, data: dict) -> dict:
 
 @router.post("/partnerships", response={201: PartnershipOut}, tags=["partnerships"])
 def partnership_create(request, payload: PartnershipIn):
+    require_edit(request)
     data = partnership_fields(request.user, payload.dict())
     created = services.partnership_create(actor=request.user, **data)
-    return 201, partnership_get(request, created.pk)
+    return Status(201, partnership_get(request, created.pk))
 
 
 @router.patch("/partnerships/{int:pk}", response=PartnershipOut, tags=["partnerships"])
 def partnership_update(request, pk: int, payload: PartnershipPatch):
+    require_edit(request)
     partnership = partnership_get(request, pk)
     services.partnership_update(
         actor=request.user,
@@ -651,12 +667,13 @@ def partnership_update(request, pk: int, payload: PartnershipPatch):
 
 @router.delete("/partnerships/{int:pk}", response={204: None}, tags=["partnerships"])
 def partnership_delete(request, pk: int, params: Query[Version]):
+    require_edit(request)
     services.partnership_delete(
         actor=request.user,
         partnership=partnership_get(request, pk),
         expected_version=params.version,
     )
-    return 204, None
+    return Status(204, None)
 
 
 # ---------------------------------------------------------------- persons
@@ -665,7 +682,7 @@ def partnership_delete(request, pk: int, params: Query[Version]):
 class PersonFilters(Schema):
     search: str | None = None
     organization: str | None = None
-    partnership: int | None = None
+    partnership: int | None = Field(None, ge=1, le=BIGINT_MAX)
 
 
 @router.get("/persons", response=list[PersonOut], tags=["persons"])
@@ -677,7 +694,9 @@ def person_list(request, filters: Query[PersonFilters]):
         qs = qs.filter(Q(name__icontains=filters.search) | Q(title__icontains=filters.search))
     if filters.organization:
         qs = qs.filter(
-            organization=organization_ref(request.user, filters.organization, "organization")
+            organization=organization_ref(
+                request.user, filters.organization, "organization", "query"
+            )
         )
     if filters.partnership:
         qs = qs.filter(partnership_id=filters.partnership)
@@ -706,14 +725,16 @@ def person_fields(user, data: dict) -> dict:
 
 @router.post("/persons", response={201: PersonOut}, tags=["persons"])
 def person_create(request, payload: PersonIn):
+    require_edit(request)
     created = services.person_create(
         actor=request.user, **person_fields(request.user, payload.dict())
     )
-    return 201, person_get(request, created.pk)
+    return Status(201, person_get(request, created.pk))
 
 
 @router.patch("/persons/{int:pk}", response=PersonOut, tags=["persons"])
 def person_update(request, pk: int, payload: PersonPatch):
+    require_edit(request)
     services.person_update(
         actor=request.user,
         person=person_get(request, pk),
@@ -725,10 +746,11 @@ def person_update(request, pk: int, payload: PersonPatch):
 
 @router.delete("/persons/{int:pk}", response={204: None}, tags=["persons"])
 def person_delete(request, pk: int, params: Query[Version]):
+    require_edit(request)
     services.person_delete(
         actor=request.user, person=person_get(request, pk), expected_version=params.version
     )
-    return 204, None
+    return Status(204, None)
 
 
 # ---------------------------------------------------------------- framework documents
@@ -772,14 +794,16 @@ def document_fields(user, data: dict) -> dict:
 
 @router.post("/documents", response={201: DocumentOut}, tags=["framework documents"])
 def document_create(request, payload: DocumentIn):
+    require_edit(request)
     created = services.document_create(
         actor=request.user, **document_fields(request.user, payload.dict())
     )
-    return 201, created
+    return Status(201, created)
 
 
 @router.patch("/documents/{int:pk}", response=DocumentOut, tags=["framework documents"])
 def document_update(request, pk: int, payload: DocumentPatch):
+    require_edit(request)
     return services.document_update(
         actor=request.user,
         document=document_get(request, pk),
@@ -790,7 +814,8 @@ def document_update(request, pk: int, payload: DocumentPatch):
 
 @router.delete("/documents/{int:pk}", response={204: None}, tags=["framework documents"])
 def document_delete(request, pk: int, params: Query[Version]):
+    require_edit(request)
     services.document_delete(
         actor=request.user, document=document_get(request, pk), expected_version=params.version
     )
-    return 204, None
+    return Status(204, None)

@@ -21,6 +21,11 @@ class FormerNamesField(forms.CharField):
             return value
         return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
+    def run_validators(self, value):
+        # Each name, not the list: NUL characters hide in a list's repr (PostgreSQL refuses them).
+        for name in value:
+            super().run_validators(name)
+
 
 class OrganizationForm(VersionedModelForm):
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")

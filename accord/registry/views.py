@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django_tables2 import RequestConfig
 
 from accord.core import policy
 from accord.core.history import history_page
@@ -15,6 +14,7 @@ from accord.core.views import (
     ObjectHistoryView,
     ObjectListView,
     PolicyMixin,
+    RequestConfig,
     page_size,
 )
 from accord.core.worldmap import CLASS_COLOURS, world_map_svg
@@ -127,7 +127,6 @@ class OrganizationDetailView(PolicyMixin, View):
             members,
             shared_ids=shared,
             show_edit=policy.can_edit(user),
-            request=request,
             prefix="m-",
         )
         RequestConfig(request, paginate={"per_page": page_size(request)}).configure(table)
@@ -227,8 +226,7 @@ class CountryDetailView(PolicyMixin, View):
         as_of_form = AsOfForm(request.GET or None)
         as_of = as_of_form.cleaned_data["as_of"] if as_of_form.is_valid() else None
         table = CountryMembershipTable(
-            selectors.memberships_of_country(user=user, country=country, as_of=as_of),
-            request=request,
+            selectors.memberships_of_country(user=user, country=country, as_of=as_of)
         )
         RequestConfig(request, paginate={"per_page": page_size(request)}).configure(table)
         context = {
@@ -284,7 +282,7 @@ class MembershipEditView(ObjectEditView):
     def get_initial(self, request):
         initial = {}
         key = request.GET.get("organization")
-        if key:
+        if key and "\x00" not in key:  # PostgreSQL cannot compare text with NUL
             organization = (
                 selectors.organization_list(user=request.user).filter(acronym__iexact=key).first()
             )

@@ -1,0 +1,524 @@
+"""Every page and API route, walked as each role: who gets in, what they see, what they change.
+
+The URL patterns come from `accord.urls` and the API routes from the OpenAPI schema, so a page or
+route added later is walked without editing this file. A route whose parameters the walk cannot
+fill fails `test_the_walk_knows_every_route`: teach `records()` about it.
+"""
+
+import json
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accord.api import api
+from accord.core.models import ApiToken
+from accord.registry import services
+from accord.registry.models import (
+    Country,
+    FrameworkDocument,
+    Membership,
+    Organization,
+    Partnership,
+    Person,
+)
+
+SECRETS = ("RESTRICTED-NOTE", "RESTRICTED-PERSON", "RESTRICTED-MEMO")
+SKIPPED_PREFIXES = ("admin/", "static/", "media/", "i18n/")
+# Pages a signed-out visitor may open: the login page itself.
+PUBLIC_PAGES = {"login"}
+# The API's description and docs page: pages like any other, for users with an account.
+API_DOCS = {"openapi-json", "openapi-view"}
+# Django Ninja's root of the API answers 404 to everyone: there is nothing there.
+API_ROOT = "api-root"
+# The one API operation that needs no authentication: exchanging a password for a token.
+UNAUTHENTICATED_API = {("post", "/api/v1/auth/token")}
+# Query parameters that an API operation requires, with a value from the world fixture.
+REQUIRED_QUERY = {"a": "OSCE", "b": "SCO"}
+WRITE_METHODS = ("post", "put", "patch", "delete")
+
+
+# ---------------------------------------------------------------- what to walk
+
+
+def records(world):
+    """Records per first path segment: (value in the URL, record, roles that may not see it)."""
+    membership = Membership.objects.get(organization=world.osce, country__iso3="FRA")
+    hidden = {"viewer", "partner", "norole"}
+    people = [
+        (world.shared_person.pk, world.shared_person, {"norole"}),
+        (world.internal_person.pk, world.internal_person, {"partner", "norole"}),
+        (world.restricted_person.pk, world.restricted_person, hidden),
+    ]
+    return {
+        "organizations": [(o.acronym, o, {"norole"}) for o in (world.osce, world.un, world.sco)],
+        "countries": [("FRA", world.countries["FRA"], {"norole"})],
+        "memberships": [(membership.pk, membership, {"norole"})],
+        "partnerships": [
+            (world.p_un.pk, world.p_un, {"norole"}),
+            (world.p_sco.pk, world.p_sco, hidden),
+        ],
+        "people": people,
+        "persons": people,
+        "documents": [
+            (world.doc.pk, world.doc, {"norole"}),
+            (world.secret_doc.pk, world.secret_doc, hidden),
+        ],
+    }
+
+
+def walk_patterns(resolver=None, prefix=""):
+    """(route, pattern) of every URL pattern, nested includes flattened."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from walk_patterns(entry, route)
+        else:
+            assert isinstance(entry, URLPattern)
+            yield route, entry
+
+
+PARAM = re.compile(r"<(?:\w+:)?(\w+)>|\{(\w+)\}")
+
+
+def fill(route: str, recs: dict):
+    """Yield (url, record, hidden_for) for a route, once per known record if it has parameters."""
+    if not PARAM.search(route):
+        yield route, None, set()
+        return
+    segment = route.strip("/").split("/")[2 if route.startswith("/api/v1/") else 0]
+    assert segment in recs, f"The walk has no records for {route!r}: add them to records()"
+    for value, record, hidden_for in recs[segment]:
+        yield PARAM.sub(str(value), route), record, hidden_for
+
+
+def page_routes(recs):
+    """(url, name, view class, record, hidden_for) of every page but admin, static and i18n."""
+    for route, pattern in walk_patterns():
+        if route.startswith(SKIPPED_PREFIXES):
+            continue
+        if route.startswith("api/") and pattern.name not in API_DOCS:
+            continue
+        view_class = getattr(pattern.callback, "view_class", None)
+        for url, record, hidden_for in fill(route, recs):
+            yield "/" + url, pattern.name, view_class, record, hidden_for
+
+
+def api_operations():
+    """(method, path template, operation) of every operation in the OpenAPI schema."""
+    for path, operations in api.get_openapi_schema()["paths"].items():
+        for method, operation in operations.items():
+            yield method, path, operation
+
+
+def api_urls(recs):
+    """(method, url, operation, record, hidden_for) for every API operation."""
+    for method, path, operation in api_operations():
+        query = {}
+        for param in operation.get("parameters", []):
+            if param["in"] == "query" and param.get("required"):
+                assert param["name"] in REQUIRED_QUERY, (
+                    f"{method.upper()} {path} requires ?{param['name']}=: add it to REQUIRED_QUERY"
+                )
+                query[param["name"]] = REQUIRED_QUERY[param["name"]]
+        suffix = "?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else ""
+        for url, record, hidden_for in fill(path, recs):
+            yield method, url + suffix, operation, record, hidden_for
+
+
+def body_schema_name(operation) -> str | None:
+    content = operation.get("requestBody", {}).get("content", {})
+    ref = content.get("application/json", {}).get("schema", {}).get("$ref")
+    return ref.rsplit("/", 1)[-1] if ref else None
+
+
+def valid_body(name, record):
+    """A body the schema accepts, so a refusal is the policy's doing, not the validator's."""
+    version = record.version if record is not None else None
+    bodies = {
+        "OrganizationIn": {"acronym": "NEWORG", "name": "New organization", "kind": "global"},
+        "OrganizationPatch": {"version": version, "description": "Changed by the walk"},
+        "MembershipIn": {
+            "organization": "SCO",
+            "country": "FRA",
+            "status": "observer",
+            "valid_from": "2020-01-01",
+        },
+        "MembershipPatch": {"version": version, "note": "Changed by the walk"},
+        "PartnershipIn": {"organization": "UN", "partner": "SCO", "type": "thematic"},
+        "PartnershipPatch": {"version": version, "priority": "low"},
+        "PersonIn": {"name": "New Person", "organization": "UN"},
+        "PersonPatch": {"version": version, "title": "Changed by the walk"},
+        "DocumentIn": {"key": "new-doc", "title": "New document", "year": 2024, "kind": "other"},
+        "DocumentPatch": {"version": version, "place": "Changed by the walk"},
+        "TokenIn": {"username": "viewer", "password": "wrong"},
+    }
+    if name is None:
+        return None
+    assert name in bodies, f"The walk has no valid {name} body: add one to valid_body()"
+    return bodies[name]
+
+
+def snapshot():
+    """What a change would alter: row counts, version sums and history rows of every model."""
+    state = {}
+    for model in (Organization, Membership, Partnership, Person, FrameworkDocument, Country):
+        rows = list(model.objects.values_list("version", flat=True))
+        state[model.__name__] = (len(rows), sum(rows), model.history.count())
+    state["shares"] = sum(
+        m.shared_with.through.objects.count() for m in (Partnership, Person, FrameworkDocument)
+    )
+    state["basis"] = Partnership.basis.through.objects.count()
+    state["tokens"] = ApiToken.objects.count()
+    return state
+
+
+def leaks(content: bytes, role: str) -> list[str]:
+    text = content.decode(errors="replace")
+    found = [s for s in SECRETS if s in text]
+    if role == "partner" and "Ivo Internal" in text:
+        found.append("Ivo Internal")
+    return found
+
+
+def send(client, method, url, body=None):
+    if body is None:
+        return getattr(client, method)(url)
+    return getattr(client, method)(url, data=json.dumps(body), content_type="application/json")
+
+
+# ---------------------------------------------------------------- the walk covers everything
+
+
+def test_the_walk_knows_every_route(world):
+    pages = list(page_routes(records(world)))
+    operations = list(api_urls(records(world)))
+    names = {name for _url, name, *_ in pages}
+    assert {"dashboard", "organization_detail", "person_history", "document_delete"} <= names
+    assert ("get", "/api/v1/persons") in {(m, u) for m, u, *_ in operations}
+    # Every API URL pattern is either an operation in the schema or its documentation.
+    schema_paths = {re.sub(r"\{\w+\}", "X", p) for _m, p, _o in api_operations()}
+    for route, pattern in walk_patterns():
+        if route.startswith("api/") and pattern.name not in {*API_DOCS, API_ROOT}:
+            assert re.sub(r"<(?:\w+:)?\w+>", "X", "/" + route) in schema_paths, route
+    for method, _url, operation, record, _hidden in operations:
+        if method in WRITE_METHODS:
+            valid_body(body_schema_name(operation), record)
+
+
+# ---------------------------------------------------------------- anonymous
+
+
+def test_anonymous_gets_only_the_login_page(world, client):
+    before = snapshot()
+    for url, name, _view, _record, _hidden in page_routes(records(world)):
+        if name in PUBLIC_PAGES:
+            assert client.get(url).status_code == 200
+            continue
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            assert response.status_code == 302, (method, url, response.status_code)
+            assert response["Location"].startswith("/login/?next="), (method, url)
+    assert snapshot() == before
+
+
+def test_anonymous_gets_401_from_every_api_route(world, client):
+    before = snapshot()
+    seen = set()
+    for method, url, operation, record, _hidden in api_urls(records(world)):
+        path = url.split("?")[0]
+        if not operation.get("security"):
+            seen.add((method, path))
+            continue
+        body = valid_body(body_schema_name(operation), record)
+        response = send(client, method, url, body)
+        assert response.status_code == 401, (method, url, response.status_code)
+        assert response.json() == {"detail": "Authentication required."}
+        assert not leaks(response.content, "anonymous")
+    assert seen == UNAUTHENTICATED_API
+    assert snapshot() == before
+
+
+def test_the_api_root_is_empty_for_everyone(world, client, client_for):
+    for user in (None, world.users.viewer):
+        if user is not None:
+            client = client_for(user)
+        response = client.get("/api/v1/")
+        assert response.status_code == 404
+        assert not leaks(response.content, "partner")
+
+
+def test_admin_is_for_staff_only(world, client, client_for):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+    for role in ("viewer", "partner", "editor", "norole"):
+        user_client = client_for(getattr(world.users, role))
+        for url in ("/admin/", "/admin/auth/user/"):
+            response = user_client.get(url)
+            assert response.status_code == 302, (role, url)
+            assert response["Location"].startswith("/admin/login/"), (role, url)
+            assert b"viewer" not in response.content
+    assert client_for(world.users.admin).get("/admin/auth/user/").status_code == 200
+
+
+# ---------------------------------------------------------------- signed-in roles
+
+
+def expected_page_status(role, name, view_class, hidden_for):
+    editing = getattr(view_class, "edit", False)
+    if name in API_DOCS:
+        return {200}
+    if role == "norole":
+        return {403}
+    if role in hidden_for:
+        return {403, 404} if editing else {404}
+    return {403} if editing else {200}
+
+
+@pytest.mark.parametrize("role", ["viewer", "partner", "norole"])
+def test_pages_show_each_role_only_what_it_may_see(world, client_for, role):
+    client = client_for(getattr(world.users, role))
+    problems = []
+    for url, name, view_class, _record, hidden_for in page_routes(records(world)):
+        if name in {"login", "logout"}:
+            continue
+        response = client.get(url)
+        expected = expected_page_status(role, name, view_class, hidden_for)
+        if response.status_code not in expected:
+            problems.append(f"GET {url}: {response.status_code}, expected {sorted(expected)}")
+        if found := leaks(response.content, role):
+            problems.append(f"GET {url} shows {found}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("role", ["viewer", "partner", "norole"])
+def test_pages_change_nothing_for_roles_that_may_not_edit(world, client_for, role):
+    client = client_for(getattr(world.users, role))
+    before = snapshot()
+    problems = []
+    for url, name, _view, record, _hidden in page_routes(records(world)):
+        if name in {"login", "logout"}:
+            continue
+        data = {"version": record.version} if record is not None else {}
+        if name and name.endswith("_history"):
+            history = record.history.order_by("history_id").first()
+            data = {"history_id": history.history_id, "version": record.version}
+        refused = {403, 404, 405}
+        if name in API_DOCS:
+            refused.add(200)  # The docs answer any method alike; the snapshot shows no change.
+        for method in ("post", "put", "patch", "delete"):
+            if method == "post":
+                response = client.post(url, data)
+            else:
+                response = getattr(client, method)(url)
+            if response.status_code not in refused:
+                problems.append(f"{method.upper()} {url}: {response.status_code}")
+    assert not problems, "\n".join(problems)
+    assert snapshot() == before
+
+
+def test_an_editor_opens_every_page_and_sees_every_record(world, client_for):
+    """The walk reaches the restricted records: the leaks it looks for above would show."""
+    client = client_for(world.users.editor)
+    seen = set()
+    for url, name, _view, _record, _hidden in page_routes(records(world)):
+        if name in {"login", "logout"}:
+            continue
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        seen.update(leaks(response.content, "partner"))
+    assert seen == {*SECRETS, "Ivo Internal"}
+
+
+def test_pages_refuse_other_methods_for_an_editor(world, client_for):
+    """Pages take GET and POST; anything else is a 405, never an error or a change."""
+    client = client_for(world.users.editor)
+    before = snapshot()
+    problems = []
+    for url, name, _view, _record, _hidden in page_routes(records(world)):
+        if name in {"login", "logout"} or name in API_DOCS:
+            continue
+        for method in ("put", "patch", "delete"):
+            response = getattr(client, method)(url)
+            if response.status_code != 405:
+                problems.append(f"{method.upper()} {url}: {response.status_code}")
+    assert not problems, "\n".join(problems)
+    assert snapshot() == before
+
+
+JUNK_QUERIES = [
+    "per_page=0&page=0&m-page=-1&sort=nonexistent&m-sort=%00",
+    "per_page=-5&page=abc&as_of=2020-13-45&status=%00&q=%00",
+    "per_page=99999999999999999999&page=99999999999999999999&organization=%00&region=%00",
+    "per_page=%00&page=%00&kind=%00&home=%00&partner=maybe&area=%00&next=%00",
+]
+
+
+def test_junk_query_strings_never_break_a_page(world, client_for):
+    client = client_for(world.users.editor)
+    problems = []
+    for url, name, _view, _record, _hidden in page_routes(records(world)):
+        if name in {"login", "logout"} or name in API_DOCS:
+            continue
+        for query in JUNK_QUERIES:
+            response = client.get(f"{url}?{query}")
+            if response.status_code != 200:
+                problems.append(f"GET {url}?{query}: {response.status_code}")
+    assert not problems, "\n".join(problems)
+
+
+def test_a_page_shows_at_most_200_rows(world, client_for):
+    client = client_for(world.users.editor)
+    html = client.get("/countries/?per_page=100000").content.decode()
+    assert html.count('<a href="/countries/') == 200
+    html = client.get("/countries/?per_page=-5").content.decode()
+    assert html.count('<a href="/countries/') == 1
+
+
+def test_a_nul_character_in_a_form_is_a_form_error(world, client_for):
+    client = client_for(world.users.editor)
+    form = client.get("/organizations/UN/edit/").context["form"]
+    data = {f.name: f.field.prepare_value(f.value()) for f in form}
+    data = {k: "" if v is None else v for k, v in data.items() if v is not False}
+    for field in ("name", "former_names", "headquarters"):
+        response = client.post("/organizations/UN/edit/", {**data, field: "Bad\x00name"})
+        assert response.status_code == 400, field
+        assert "Null characters are not allowed" in response.content.decode()
+    assert Organization.objects.get(acronym="UN").version == 1
+
+
+@pytest.mark.parametrize("role", ["viewer", "partner"])
+def test_api_shows_each_role_only_what_it_may_see(world, client_for, role):
+    client = client_for(getattr(world.users, role))
+    problems = []
+    for method, url, _operation, _record, hidden_for in api_urls(records(world)):
+        if method != "get":
+            continue
+        response = client.get(url)
+        expected = 404 if role in hidden_for else 200
+        if response.status_code != expected:
+            problems.append(f"GET {url}: {response.status_code}, expected {expected}")
+        if found := leaks(response.content, role):
+            problems.append(f"GET {url} shows {found}")
+    assert not problems, "\n".join(problems)
+
+
+def test_api_refuses_a_user_without_a_role(world, client_for):
+    client = client_for(world.users.norole)
+    for method, url, _operation, _record, _hidden in api_urls(records(world)):
+        if method == "get":
+            response = client.get(url)
+            assert response.status_code == 403, url
+            assert not leaks(response.content, "partner")
+
+
+@pytest.mark.parametrize("role", ["viewer", "partner", "norole"])
+def test_api_changes_nothing_for_roles_that_may_not_edit(world, client_for, role):
+    client = client_for(getattr(world.users, role))
+    before = snapshot()
+    problems = []
+    for method, url, operation, record, _hidden in api_urls(records(world)):
+        if method not in WRITE_METHODS or not operation.get("security"):
+            continue
+        response = send(client, method, url, valid_body(body_schema_name(operation), record))
+        refused = {403, 404, 405}
+        if role == "norole":
+            # Someone without a role sees no organization, so naming one is a 422 for them.
+            refused.add(422)
+        if response.status_code not in refused:
+            problems.append(f"{method.upper()} {url}: {response.status_code} {response.content!r}")
+        elif found := leaks(response.content, role):
+            problems.append(f"{method.upper()} {url} shows {found}")
+    assert not problems, "\n".join(problems)
+    assert snapshot() == before
+
+
+def throwaway(segment, world):
+    """A record of a collection that an editor may delete without cascading into the world."""
+    make = {
+        "organizations": lambda: services.organization_create(
+            actor=None, acronym="DOOMED", name="Doomed", kind="other"
+        ),
+        "memberships": lambda: services.membership_create(
+            actor=None, organization=world.sco, country=world.countries["AUT"], status="observer"
+        ),
+        "partnerships": lambda: services.partnership_create(
+            actor=None, organization=world.un, partner=world.osce, type="other"
+        ),
+        "persons": lambda: services.person_create(
+            actor=None, name="Doomed Person", organization=world.un
+        ),
+        "documents": lambda: services.document_create(
+            actor=None, key="doomed", title="Doomed", year=2000, kind="other"
+        ),
+    }
+    assert segment in make, f"No throwaway {segment} to delete: add one to throwaway()"
+    record = make[segment]()
+    return record.acronym if segment == "organizations" else record.pk
+
+
+def test_the_same_api_writes_succeed_for_an_editor(world, client_for):
+    """The bodies the walk sends are valid: a viewer's refusal above is the policy's doing."""
+    client = client_for(world.users.editor)
+    recs = records(world)
+    written = set()
+    for method, path, operation in api_operations():
+        if method not in WRITE_METHODS or not operation.get("security"):
+            continue
+        url, record = path, None
+        if PARAM.search(path):
+            segment = path.split("/")[3]
+            if method == "delete":
+                url = PARAM.sub(str(throwaway(segment, world)), path)
+            else:
+                value, record, _hidden = recs[segment][0]
+                record.refresh_from_db()
+                url = PARAM.sub(str(value), path)
+        before = snapshot()
+        response = send(client, method, url, valid_body(body_schema_name(operation), record))
+        assert response.status_code in {200, 201, 204}, (method, url, response.content)
+        assert snapshot() != before, (method, url)
+        written.add((method, path))
+    assert len(written) >= 15
+
+
+# ---------------------------------------------------------------- what each role counts
+
+
+PEOPLE_STAT = re.compile(r'<div class="stat">(\d+)</div><a href="/people/">')
+
+
+@pytest.mark.parametrize(
+    ("role", "people", "names"),
+    [
+        ("admin", 3, {"Una Shared", "Ivo Internal", "RESTRICTED-PERSON"}),
+        ("editor", 3, {"Una Shared", "Ivo Internal", "RESTRICTED-PERSON"}),
+        ("viewer", 2, {"Una Shared", "Ivo Internal"}),
+        ("partner", 1, {"Una Shared"}),
+    ],
+)
+def test_people_counts_differ_per_role(world, client_for, role, people, names):
+    client = client_for(getattr(world.users, role))
+    dashboard = client.get("/")
+    assert dashboard.status_code == 200
+    assert PEOPLE_STAT.findall(dashboard.content.decode()) == [str(people)]
+    listing = client.get("/api/v1/persons").json()
+    assert listing["count"] == people
+    assert {p["name"] for p in listing["items"]} == names
+    page = client.get("/people/").content.decode()
+    for name in {"Una Shared", "Ivo Internal", "RESTRICTED-PERSON"}:
+        assert (name in page) == (name in names), (role, name)
+
+
+@pytest.mark.parametrize(
+    ("role", "partnerships", "documents"),
+    [("editor", 2, 2), ("viewer", 1, 1), ("partner", 1, 1)],
+)
+def test_partnership_and_document_counts_differ_per_role(
+    world, client_for, role, partnerships, documents
+):
+    client = client_for(getattr(world.users, role))
+    assert client.get("/api/v1/partnerships").json()["count"] == partnerships
+    assert client.get("/api/v1/documents").json()["count"] == documents
