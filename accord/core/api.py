@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
+from ninja.throttling import AnonRateThrottle
 
 from . import policy
 from .exceptions import ConflictError
@@ -142,7 +143,13 @@ class TokenOut(Schema):
 auth_router = Router(tags=["auth"])
 
 
-@auth_router.post("/token", auth=None, response={200: TokenOut, 401: dict})
+@auth_router.post(
+    "/token",
+    auth=None,
+    response={200: TokenOut, 401: dict},
+    # Slows down password guessing; the cache is per process unless a shared one is set up.
+    throttle=[AnonRateThrottle("20/m")],
+)
 def token_create(request, payload: TokenIn):
     """Exchange a username and password for a bearer token."""
     user = authenticate(request, username=payload.username, password=payload.password)

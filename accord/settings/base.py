@@ -1,10 +1,10 @@
 """Settings shared by every environment, read from ACCORD_* environment variables."""
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -20,12 +20,25 @@ def env_bool(name: str, default: bool = False) -> bool:
 DATA_DIR = Path(os.environ.get("ACCORD_DATA_DIR", Path.cwd() / "data")).resolve()
 
 DEBUG = env_bool("ACCORD_DEBUG", False)
-SECRET_KEY = os.environ.get("ACCORD_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and os.environ.get("ACCORD_REQUIRE_SECRET_KEY"):
-        raise ImproperlyConfigured("Set ACCORD_SECRET_KEY.")
-    # A stable key per data directory so sessions survive restarts of a local install.
-    SECRET_KEY = "accord-insecure-local-" + str(DATA_DIR)
+def secret_key() -> str:
+    """ACCORD_SECRET_KEY, else a random key kept in the data directory (made on first use)."""
+    key = os.environ.get("ACCORD_SECRET_KEY", "")
+    if key:
+        return key
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first
+            pass
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = secret_key()
 
 ALLOWED_HOSTS = [
     h.strip()

@@ -663,3 +663,22 @@ def test_junk_keys_in_the_path_are_404(viewer):
         ):
             response = viewer.get(url)
             assert response.status_code == 404, url
+
+
+def test_password_guessing_is_slowed_down(db, client):
+    from django.core.cache import cache
+
+    cache.clear()
+    try:
+        codes = [
+            client.post(
+                "/api/v1/auth/token",
+                {"username": "admin", "password": f"guess-{n}"},
+                content_type="application/json",
+            ).status_code
+            for n in range(21)
+        ]
+    finally:
+        cache.clear()
+    assert codes[:20] == [401] * 20
+    assert codes[20] == 429
