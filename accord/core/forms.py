@@ -28,6 +28,15 @@ class VersionedModelForm(forms.ModelForm):
             elif not isinstance(widget, forms.HiddenInput):
                 widget.attrs.setdefault("class", "form-control")
 
+    def full_clean(self):
+        super().full_clean()
+        # Mark the fields in error for sight (Bootstrap's red border) and for screen readers.
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+                attrs["aria-invalid"] = "true"
+
     def clean_version(self):
         version = self.cleaned_data.get("version")
         if self.instance.pk and version is None:

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -126,6 +127,11 @@ class Organization(VersionedModel):
     def get_absolute_url(self):
         return reverse("registry:organization_detail", args=[self.acronym])
 
+    def clean(self):
+        # The constraint says the same; here the message lands on the field in forms and API.
+        if self.founded and self.dissolved and self.dissolved < self.founded:
+            raise ValidationError({"dissolved": _("It cannot be dissolved before it was founded.")})
+
 
 class Membership(VersionedModel):
     """A state's membership in an organization over a date range (`valid_to` is the last day)."""
@@ -177,6 +183,10 @@ class Membership(VersionedModel):
 
     def get_absolute_url(self):
         return reverse("registry:membership_detail", args=[self.pk])
+
+    def clean(self):
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("“Valid to” cannot be before “valid from”.")})
 
 
 class FrameworkDocument(ClassifiedModel):

@@ -20,6 +20,8 @@ def env_bool(name: str, default: bool = False) -> bool:
 DATA_DIR = Path(os.environ.get("ACCORD_DATA_DIR", Path.cwd() / "data")).resolve()
 
 DEBUG = env_bool("ACCORD_DEBUG", False)
+
+
 def secret_key() -> str:
     """ACCORD_SECRET_KEY, else a random key kept in the data directory (made on first use)."""
     key = os.environ.get("ACCORD_SECRET_KEY", "")
