@@ -11,7 +11,3 @@ class ConflictError(Exception):
         )
         self.current_version = current_version
         super().__init__(str(self.message))
-
-
-class PermissionDeniedError(Exception):
-    """Raised by services when the actor may not make the change."""

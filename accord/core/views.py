@@ -77,9 +77,6 @@ class ObjectListView(PolicyMixin, View):
     def get_queryset(self, request):
         raise NotImplementedError
 
-    def get_extra_context(self, request):
-        return {}
-
     def get(self, request, *args, **kwargs):
         queryset = self.get_queryset(request)
         filterset = self.filterset_class(request.GET or None, queryset=queryset, request=request)
@@ -96,7 +93,6 @@ class ObjectListView(PolicyMixin, View):
             "add_url": reverse(self.add_url_name)
             if self.add_url_name and policy.can_edit(request.user)
             else None,
-            **self.get_extra_context(request),
         }
         template = f"{self.template_name}#results" if request.htmx else self.template_name
         return render(request, template, context)

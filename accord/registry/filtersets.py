@@ -7,7 +7,6 @@ from accord.core.choices import Classification
 
 from .choices import (
     DocumentKind,
-    MembershipStatus,
     OrganizationKind,
     PartnershipStatus,
     Priority,
@@ -195,12 +194,3 @@ class FrameworkDocumentFilterSet(django_filters.FilterSet):
     def search(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(Q(title__icontains=value) | Q(place__icontains=value))
-
-
-class MemberFilterSet(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(
-        empty_label=_("All"),
-        choices=MembershipStatus.choices,
-        label=_("Status"),
-        widget=select_widget(),
-    )
