@@ -1,6 +1,4 @@
 import django_tables2 as tables
-from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -10,6 +8,8 @@ ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 
 class OrganizationTable(tables.Table):
+    """Columns, sorting and paging; the rows are written out in its template."""
+
     acronym = tables.Column(linkify=True, verbose_name=_("Acronym"))
     name = tables.Column(verbose_name=_("Name"))
     kind = tables.Column(verbose_name=_("Kind"))
@@ -21,17 +21,9 @@ class OrganizationTable(tables.Table):
         model = Organization
         fields = ["acronym", "name", "kind", "headquarters", "founded", "member_count"]
         sequence = ["acronym", "name", "kind", "headquarters", "founded", "member_count"]
+        template_name = "registry/tables/organizations.html"
         attrs = ATTRS
         empty_text = _("No organization matches these filters.")
-
-    def render_headquarters(self, record, value):
-        if record.headquarters_country_id:
-            return (
-                f"{value}, {record.headquarters_country.name}"
-                if value
-                else str(record.headquarters_country.name)
-            )
-        return value
 
 
 class CountryTable(tables.Table):
@@ -92,6 +84,8 @@ class FrameworkDocumentTable(tables.Table):
 
 
 class MemberTable(tables.Table):
+    """Columns, sorting and paging; the rows are written out in its template."""
+
     country = tables.Column(linkify=True, order_by=("country__name",), verbose_name=_("State"))
     iso3 = tables.Column(accessor="country__iso3", verbose_name=_("ISO"))
     shared = tables.BooleanColumn(
@@ -105,27 +99,16 @@ class MemberTable(tables.Table):
     class Meta:
         model = Membership
         fields = ["country", "iso3", "status", "valid_from", "valid_to", "shared", "edit"]
+        template_name = "registry/tables/members.html"
         attrs = ATTRS
         empty_text = _("No member on this date.")
 
     def __init__(self, *args, shared_ids=frozenset(), show_edit=False, **kwargs):
         self.shared_ids = shared_ids
+        self.show_edit = show_edit
         if not show_edit:
             kwargs["exclude"] = ["edit"]
         super().__init__(*args, **kwargs)
-
-    def render_shared(self, record):
-        return "✔" if record.country_id in self.shared_ids else "—"
-
-    def render_edit(self, record):
-        # A plain link, not a TemplateColumn: a template per row costs more than the row.
-        return format_html(
-            '<a class="btn btn-sm btn-link p-0" href="{}">{}<span class="visually-hidden"> {}'
-            "</span></a>",
-            reverse("registry:membership_edit", args=[record.pk]),
-            _("Edit"),
-            record.country.name,
-        )
 
 
 class CountryMembershipTable(tables.Table):
