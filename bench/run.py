@@ -187,7 +187,7 @@ def check_rows(case: Case, accord, baseline) -> None:
         case.check = "same count" if a_total == b_rows else f"DIFFERENT: baseline {b_rows}"
         return
     body = a[a.find("<tbody") :]
-    a_acronyms = re.findall(r'<td ><a href="/organizations/([^/"]+)/">', body)
+    a_acronyms = re.findall(r'<td\s*><a href="/organizations/([^/"]+)/">', body)
     a_counts = re.findall(r'<td class="text-end">(\d+)</td>', body)
     b_cells = [re.findall(r"<td>([^<]*)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", b)]
     b_acronyms = [cells[0] for cells in b_cells]
