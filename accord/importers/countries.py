@@ -5,7 +5,9 @@ from __future__ import annotations
 import pycountry
 from countryinfo import CountryInfo
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
+
+from accord.core.historical import write_entry
+from accord.core.services import attribute
 
 SOURCE = "ISO 3166-1 (pycountry) and countryinfo"
 
@@ -44,9 +46,7 @@ def load_countries(*, user=None) -> int:
     if not rows:
         return 0
     new = [Country(**{k: v for k, v in row.items() if k != "borders"}) for row in rows]
-    bulk_create_with_history(
-        new, Country, default_user=user, default_change_reason=f"Loaded from {SOURCE}"
-    )
+    Country.objects.bulk_create(new)
     ids = dict(Country.objects.values_list("iso3", "pk"))
     through = Country.borders.through
     pairs = set()
@@ -60,4 +60,8 @@ def load_countries(*, user=None) -> int:
         [through(from_country_id=a, to_country_id=b) for a, b in sorted(pairs)],
         ignore_conflicts=True,
     )
+    # History last, so each first entry holds the country's borders too.
+    for country in Country.objects.filter(iso3__in=[row["iso3"] for row in rows]):
+        attribute(country, user, f"Loaded from {SOURCE}")
+        write_entry(country, "+")
     return len(new)

@@ -63,6 +63,7 @@ class CountryOut(Schema):
     capital_lat: float | None
     capital_lng: float | None
     cow_code: int | None
+    version: int
 
 
 class CountryDetailOut(CountryOut):
@@ -516,6 +517,76 @@ def country_detail(request, key: str):
 
 class AsOf(Schema):
     as_of: datetime.date | None = Field(None, description="YYYY-MM-DD; all spells when left out")
+
+
+class CountryIn(Schema):
+    iso3: str = Field(..., min_length=3, max_length=3, pattern=r"^[A-Z]{3}$")
+    iso2: str = Field(..., min_length=2, max_length=2, pattern=r"^[A-Z]{2}$")
+    numeric: str = Field(..., min_length=3, max_length=3, pattern=r"^[0-9]{3}$")
+    name: str = Field(..., min_length=1, max_length=100)
+    official_name: str = ""
+    region: str = ""
+    subregion: str = ""
+    capital: str = ""
+    capital_lat: float | None = Field(None, ge=-90, le=90)
+    capital_lng: float | None = Field(None, ge=-180, le=180)
+    cow_code: int | None = Field(None, ge=1, le=32767)
+    borders: list[str] = Field([], description="ISO 3166-1 alpha-3 codes")
+
+
+class CountryPatch(Schema):
+    version: int
+    iso3: str | None = Field(None, min_length=3, max_length=3, pattern=r"^[A-Z]{3}$")
+    iso2: str | None = Field(None, min_length=2, max_length=2, pattern=r"^[A-Z]{2}$")
+    numeric: str | None = Field(None, min_length=3, max_length=3, pattern=r"^[0-9]{3}$")
+    name: str | None = Field(None, min_length=1, max_length=100)
+    official_name: str | None = None
+    region: str | None = None
+    subregion: str | None = None
+    capital: str | None = None
+    capital_lat: float | None = Field(None, ge=-90, le=90)
+    capital_lng: float | None = Field(None, ge=-180, le=180)
+    cow_code: int | None = Field(None, ge=1, le=32767)
+    borders: list[str] | None = None
+
+
+def country_fields(user, data: dict) -> dict:
+    if data.get("borders") is not None:
+        data["borders"] = [country_ref(user, code, "borders") for code in data["borders"]]
+    return data
+
+
+@router.post("/countries", response={201: CountryDetailOut}, tags=["countries"])
+def country_create(request, payload: CountryIn):
+    require_edit(request)
+    created = services.country_create(
+        actor=request.user, **country_fields(request.user, payload.dict())
+    )
+    return Status(201, selectors.country_get(user=request.user, key=created.iso3))
+
+
+@router.patch("/countries/{key}", response=CountryDetailOut, tags=["countries"])
+def country_update(request, key: str, payload: CountryPatch):
+    require_edit(request)
+    country = selectors.country_get(user=request.user, key=key)
+    updated = services.country_update(
+        actor=request.user,
+        country=country,
+        expected_version=payload.version,
+        **country_fields(request.user, patch_fields(payload)),
+    )
+    return selectors.country_get(user=request.user, key=updated.iso3)
+
+
+@router.delete("/countries/{key}", response={204: None}, tags=["countries"])
+def country_delete(request, key: str, params: Query[Version]):
+    require_edit(request)
+    services.country_delete(
+        actor=request.user,
+        country=selectors.country_get(user=request.user, key=key),
+        expected_version=params.version,
+    )
+    return Status(204, None)
 
 
 @router.get("/countries/{key}/memberships", response=list[CountryMembershipOut], tags=["countries"])

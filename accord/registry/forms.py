@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accord.core.forms import DateInput, VersionedModelForm
 
-from .models import FrameworkDocument, Membership, Organization, Partnership, Person
+from .models import Country, FrameworkDocument, Membership, Organization, Partnership, Person
 
 
 class FormerNamesField(forms.CharField):
@@ -25,6 +25,31 @@ class FormerNamesField(forms.CharField):
         # Each name, not the list: NUL characters hide in a list's repr (PostgreSQL refuses them).
         for name in value:
             super().run_validators(name)
+
+
+class CountryForm(VersionedModelForm):
+    class Meta:
+        model = Country
+        fields = [
+            "name",
+            "official_name",
+            "iso3",
+            "iso2",
+            "numeric",
+            "region",
+            "subregion",
+            "capital",
+            "capital_lat",
+            "capital_lng",
+            "cow_code",
+            "borders",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["borders"].widget.attrs["size"] = 8
+        if self.instance.pk:
+            self.fields["borders"].queryset = Country.objects.exclude(pk=self.instance.pk)
 
 
 class OrganizationForm(VersionedModelForm):

@@ -47,7 +47,7 @@ class Country(VersionedModel):
     )
 
     objects = CountryQuerySet.as_manager()
-    history = History()
+    history = History(m2m_fields=["borders"])
 
     class Meta:
         ordering = ["name"]

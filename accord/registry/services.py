@@ -190,3 +190,24 @@ def document_update(
 
 def document_delete(*, actor, document: FrameworkDocument, expected_version=None) -> None:
     core.delete(document, actor=actor, expected_version=expected_version)
+
+
+@transaction.atomic
+def country_create(*, actor, borders=(), **fields) -> Country:
+    """A state ISO 3166-1 does not list yet (the ISO list itself is loaded, not typed)."""
+    return core.create(Country(**fields), actor=actor, m2m={"borders": borders})
+
+
+@transaction.atomic
+def country_update(*, actor, country: Country, expected_version, borders=None, **fields) -> Country:
+    return core.update(
+        country,
+        actor=actor,
+        fields=fields,
+        expected_version=expected_version,
+        m2m={"borders": borders},
+    )
+
+
+def country_delete(*, actor, country: Country, expected_version=None) -> None:
+    core.delete(country, actor=actor, expected_version=expected_version)

@@ -30,6 +30,7 @@ from .filtersets import (
 )
 from .forms import (
     AsOfForm,
+    CountryForm,
     FrameworkDocumentForm,
     MembershipForm,
     OrganizationForm,
@@ -214,6 +215,7 @@ class CountryListView(ObjectListView):
     filterset_class = CountryFilterSet
     table_class = CountryTable
     title = _("Countries")
+    add_url_name = "registry:country_add"
 
     def get_queryset(self, request):
         return selectors.country_list(user=request.user)
@@ -255,6 +257,41 @@ class CountryDetailView(PolicyMixin, View):
             }
         )
         return render(request, "registry/country_detail.html", context)
+
+
+class CountryEditView(ObjectEditView):
+    form_class = CountryForm
+
+    def get_object(self, request, key=None):
+        return selectors.country_get(user=request.user, key=key) if key else None
+
+    def save(self, form, obj):
+        fields = form.model_fields()
+        borders = form.cleaned_data["borders"]
+        if obj is None:
+            return services.country_create(actor=self.request.user, borders=borders, **fields)
+        return services.country_update(
+            actor=self.request.user,
+            country=obj,
+            expected_version=form.cleaned_data["version"],
+            borders=borders,
+            **fields,
+        )
+
+
+class CountryDeleteView(ObjectDeleteView):
+    success_url_name = "registry:country_list"
+
+    def get_object(self, request, key):
+        return selectors.country_get(user=request.user, key=key)
+
+    def delete(self, obj, version):
+        services.country_delete(actor=self.request.user, country=obj, expected_version=version)
+
+
+class CountryHistoryView(ObjectHistoryView):
+    def get_object(self, request, key):
+        return selectors.country_get(user=request.user, key=key)
 
 
 # ---------------------------------------------------------------- memberships

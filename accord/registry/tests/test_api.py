@@ -682,3 +682,56 @@ def test_password_guessing_is_slowed_down(db, client):
         cache.clear()
     assert codes[:20] == [401] * 20
     assert codes[20] == 429
+
+
+# ---------------------------------------------------------------- countries
+
+
+def test_editor_adds_changes_and_deletes_a_country(editor):
+    body = {
+        "iso3": "XKX",
+        "iso2": "XK",
+        "numeric": "983",
+        "name": "Kosovo",
+        "region": "Europe",
+        "borders": ["SRB", "ALB"],
+    }
+    response = post(editor, "/api/v1/countries", body)
+    assert response.status_code == 201, response.content
+    assert sorted(response.json()["borders"]) == ["ALB", "SRB"]
+    version = response.json()["version"]
+    response = patch(editor, "/api/v1/countries/XKX", {"version": version, "capital": "Pristina"})
+    assert response.status_code == 200
+    assert response.json()["capital"] == "Pristina"
+    stale = patch(editor, "/api/v1/countries/XKX", {"version": version, "capital": "X"})
+    assert stale.status_code == 409
+    assert editor.get("/api/v1/countries/XKX").json()["capital"] == "Pristina"
+    assert editor.delete("/api/v1/countries/XKX").status_code == 204
+    assert editor.get("/api/v1/countries/XKX").status_code == 404
+
+
+def test_a_country_with_memberships_is_not_deleted(editor):
+    response = editor.delete("/api/v1/countries/FRA")
+    assert response.status_code == 422
+    assert "memberships" in error_text(response)
+    assert editor.get("/api/v1/countries/FRA").status_code == 200
+
+
+def test_country_input_errors_name_the_field(world, editor):
+    response = post(
+        editor, "/api/v1/countries", {"iso3": "fr", "iso2": "F", "numeric": "x", "name": ""}
+    )
+    assert response.status_code == 422
+    assert {"iso3", "iso2", "numeric", "name"} <= set(error_fields(response))
+    duplicate = {"iso3": "FRA", "iso2": "FX", "numeric": "999", "name": "France again"}
+    response = post(editor, "/api/v1/countries", duplicate)
+    assert response.status_code == 422
+    assert "iso3" in error_fields(response)
+    unknown = {"iso3": "XXA", "iso2": "XA", "numeric": "998", "name": "A", "borders": ["NOPE"]}
+    response = post(editor, "/api/v1/countries", unknown)
+    assert response.status_code == 422
+    assert error_fields(response) == ["borders"]
+    body = {"iso3": "XXB", "iso2": "XB", "numeric": "997", "name": "B"}
+    viewer = Client()
+    viewer.force_login(world.users.viewer)
+    assert post(viewer, "/api/v1/countries", body).status_code == 403

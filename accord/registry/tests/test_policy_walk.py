@@ -153,6 +153,8 @@ def valid_body(name, record):
         "DocumentIn": {"key": "new-doc", "title": "New document", "year": 2024, "kind": "other"},
         "DocumentPatch": {"version": version, "place": "Changed by the walk"},
         "TokenIn": {"username": "viewer", "password": "wrong"},
+        "CountryIn": {"iso3": "XKX", "iso2": "XK", "numeric": "983", "name": "Kosovo"},
+        "CountryPatch": {"version": version, "capital": "Changed by the walk"},
     }
     if name is None:
         return None
@@ -453,10 +455,15 @@ def throwaway(segment, world):
         "documents": lambda: services.document_create(
             actor=None, key="doomed", title="Doomed", year=2000, kind="other"
         ),
+        "countries": lambda: services.country_create(
+            actor=None, iso3="XDD", iso2="XD", numeric="990", name="Doomed"
+        ),
     }
     assert segment in make, f"No throwaway {segment} to delete: add one to throwaway()"
     record = make[segment]()
-    return record.acronym if segment == "organizations" else record.pk
+    if segment == "organizations":
+        return record.acronym
+    return record.iso3 if segment == "countries" else record.pk
 
 
 def test_the_same_api_writes_succeed_for_an_editor(world, client_for):
