@@ -38,10 +38,6 @@ class BearerToken(HttpBearer):
         return found.user
 
 
-class Session(SessionAuth):
-    """Session auth (with Django's CSRF check on writes) for the web UI's own calls."""
-
-
 def has_nul(value) -> bool:
     if isinstance(value, str):
         return "\x00" in value
@@ -93,7 +89,8 @@ def create_api(**kwargs) -> NinjaAPI:
             "Partner registry of the workspace. Authenticate with `Authorization: Bearer "
             "<token>` (POST /api/v1/auth/token) or a browser session."
         ),
-        auth=[BearerToken(), Session()],
+        # Session auth checks Django's CSRF token on writes, for the web UI's own calls.
+        auth=[BearerToken(), SessionAuth()],
         urls_namespace="api",
         parser=NulFreeParser(),
         # The description and its docs page are for users with an account, like every page.

@@ -43,13 +43,10 @@ class VersionedModelForm(forms.ModelForm):
             raise forms.ValidationError(_("The form lost its version; reload the page."))
         return version
 
-    def model_fields(self) -> dict:
-        """Cleaned values of the model's own (not many-to-many) fields."""
-        m2m = {f.name for f in self._meta.model._meta.many_to_many}
+    def service_fields(self) -> dict:
+        """Cleaned values of the form's model fields, many-to-many ones included."""
         return {
-            name: self.cleaned_data[name]
-            for name in self._meta.fields
-            if name in self.cleaned_data and name not in m2m
+            name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data
         }
 
 

@@ -99,11 +99,18 @@ class ObjectListView(PolicyMixin, View):
 
 
 class ObjectEditView(PolicyMixin, View):
-    """Create or edit one record through its service; a stale version is a form error."""
+    """Create or edit one record through its services; a stale version is a form error.
+
+    `create_service(actor=, **fields)` and `update_service(actor=, <instance_name>=,
+    expected_version=, **fields)` are the domain's service functions (wrap in staticmethod).
+    """
 
     edit = True
     form_class = None
     template_name = "core/object_form.html"
+    create_service = None
+    update_service = None
+    instance_name = ""
 
     def get_object(self, request, **kwargs):
         return None
@@ -111,8 +118,19 @@ class ObjectEditView(PolicyMixin, View):
     def get_initial(self, request):
         return {}
 
+    def service_fields(self, form, obj) -> dict:
+        return form.service_fields()
+
     def save(self, form, obj):
-        raise NotImplementedError
+        fields = self.service_fields(form, obj)
+        if obj is None:
+            return self.create_service(actor=self.request.user, **fields)
+        return self.update_service(
+            actor=self.request.user,
+            expected_version=form.cleaned_data["version"],
+            **{self.instance_name: obj},
+            **fields,
+        )
 
     def get_success_url(self, obj):
         return obj.get_absolute_url()
@@ -160,17 +178,23 @@ def apply_errors(form, exc: ValidationError) -> None:
 
 
 class ObjectDeleteView(PolicyMixin, View):
+    """Delete one record through `delete_service(actor=, <instance_name>=, expected_version=)`."""
+
     edit = True
     # `delete()` below is the service hook, not the HTTP DELETE handler: the form POSTs.
     http_method_names = ["get", "post", "head", "options"]
     template_name = "core/object_confirm_delete.html"
     success_url_name = None
+    delete_service = None
+    instance_name = ""
 
     def get_object(self, request, **kwargs):
         raise NotImplementedError
 
     def delete(self, obj, version):
-        raise NotImplementedError
+        self.delete_service(
+            actor=self.request.user, expected_version=version, **{self.instance_name: obj}
+        )
 
     def get(self, request, *args, **kwargs):
         obj = self.get_object(request, **kwargs)

@@ -173,39 +173,28 @@ class OrganizationDetailView(PolicyMixin, View):
         return render(request, "registry/organization_detail.html", context)
 
 
-class OrganizationEditView(ObjectEditView):
-    form_class = OrganizationForm
+class OrganizationObject:
+    """How the organization edit, delete and history pages find their record."""
+
+    instance_name = "organization"
 
     def get_object(self, request, key=None):
         return selectors.organization_get(user=request.user, key=key) if key else None
 
-    def save(self, form, obj):
-        fields = form.model_fields()
-        if obj is None:
-            return services.organization_create(actor=self.request.user, **fields)
-        return services.organization_update(
-            actor=self.request.user,
-            organization=obj,
-            expected_version=form.cleaned_data["version"],
-            **fields,
-        )
+
+class OrganizationEditView(OrganizationObject, ObjectEditView):
+    form_class = OrganizationForm
+    create_service = staticmethod(services.organization_create)
+    update_service = staticmethod(services.organization_update)
 
 
-class OrganizationDeleteView(ObjectDeleteView):
+class OrganizationDeleteView(OrganizationObject, ObjectDeleteView):
     success_url_name = "registry:organization_list"
-
-    def get_object(self, request, key):
-        return selectors.organization_get(user=request.user, key=key)
-
-    def delete(self, obj, version):
-        services.organization_delete(
-            actor=self.request.user, organization=obj, expected_version=version
-        )
+    delete_service = staticmethod(services.organization_delete)
 
 
-class OrganizationHistoryView(ObjectHistoryView):
-    def get_object(self, request, key):
-        return selectors.organization_get(user=request.user, key=key)
+class OrganizationHistoryView(OrganizationObject, ObjectHistoryView):
+    pass
 
 
 # ---------------------------------------------------------------- countries
@@ -259,39 +248,28 @@ class CountryDetailView(PolicyMixin, View):
         return render(request, "registry/country_detail.html", context)
 
 
-class CountryEditView(ObjectEditView):
-    form_class = CountryForm
+class CountryObject:
+    """How the country edit, delete and history pages find their record."""
+
+    instance_name = "country"
 
     def get_object(self, request, key=None):
         return selectors.country_get(user=request.user, key=key) if key else None
 
-    def save(self, form, obj):
-        fields = form.model_fields()
-        borders = form.cleaned_data["borders"]
-        if obj is None:
-            return services.country_create(actor=self.request.user, borders=borders, **fields)
-        return services.country_update(
-            actor=self.request.user,
-            country=obj,
-            expected_version=form.cleaned_data["version"],
-            borders=borders,
-            **fields,
-        )
+
+class CountryEditView(CountryObject, ObjectEditView):
+    form_class = CountryForm
+    create_service = staticmethod(services.country_create)
+    update_service = staticmethod(services.country_update)
 
 
-class CountryDeleteView(ObjectDeleteView):
+class CountryDeleteView(CountryObject, ObjectDeleteView):
     success_url_name = "registry:country_list"
-
-    def get_object(self, request, key):
-        return selectors.country_get(user=request.user, key=key)
-
-    def delete(self, obj, version):
-        services.country_delete(actor=self.request.user, country=obj, expected_version=version)
+    delete_service = staticmethod(services.country_delete)
 
 
-class CountryHistoryView(ObjectHistoryView):
-    def get_object(self, request, key):
-        return selectors.country_get(user=request.user, key=key)
+class CountryHistoryView(CountryObject, ObjectHistoryView):
+    pass
 
 
 # ---------------------------------------------------------------- memberships
@@ -310,11 +288,19 @@ class MembershipDetailView(PolicyMixin, View):
         )
 
 
-class MembershipEditView(ObjectEditView):
-    form_class = MembershipForm
+class MembershipObject:
+    """How the membership edit, delete and history pages find their record."""
+
+    instance_name = "membership"
 
     def get_object(self, request, pk=None):
         return membership_get(request, pk) if pk else None
+
+
+class MembershipEditView(MembershipObject, ObjectEditView):
+    form_class = MembershipForm
+    create_service = staticmethod(services.membership_create)
+    update_service = staticmethod(services.membership_update)
 
     def get_initial(self, request):
         initial = {}
@@ -327,38 +313,25 @@ class MembershipEditView(ObjectEditView):
                 initial["organization"] = organization.pk
         return initial
 
-    def save(self, form, obj):
-        fields = form.model_fields()
-        if obj is None:
-            return services.membership_create(actor=self.request.user, **fields)
-        fields.pop("organization", None)
-        fields.pop("country", None)
-        return services.membership_update(
-            actor=self.request.user,
-            membership=obj,
-            expected_version=form.cleaned_data["version"],
-            **fields,
-        )
+    def service_fields(self, form, obj):
+        fields = form.service_fields()
+        if obj is not None:
+            # A spell stays with its organization and country (the form shows them disabled).
+            fields.pop("organization", None)
+            fields.pop("country", None)
+        return fields
 
     def get_success_url(self, obj):
         return obj.organization.get_absolute_url()
 
 
-class MembershipDeleteView(ObjectDeleteView):
+class MembershipDeleteView(MembershipObject, ObjectDeleteView):
     success_url_name = "registry:organization_list"
-
-    def get_object(self, request, pk):
-        return membership_get(request, pk)
-
-    def delete(self, obj, version):
-        services.membership_delete(
-            actor=self.request.user, membership=obj, expected_version=version
-        )
+    delete_service = staticmethod(services.membership_delete)
 
 
-class MembershipHistoryView(ObjectHistoryView):
-    def get_object(self, request, pk):
-        return membership_get(request, pk)
+class MembershipHistoryView(MembershipObject, ObjectHistoryView):
+    pass
 
 
 # ---------------------------------------------------------------- partnerships
@@ -397,49 +370,32 @@ class PartnershipDetailView(PolicyMixin, View):
         )
 
 
-class PartnershipEditView(ObjectEditView):
-    form_class = PartnershipForm
+class PartnershipObject:
+    """How the partnership edit, delete and history pages find their record."""
+
+    instance_name = "partnership"
 
     def get_object(self, request, pk=None):
         return partnership_get(request, pk) if pk else None
+
+
+class PartnershipEditView(PartnershipObject, ObjectEditView):
+    form_class = PartnershipForm
+    create_service = staticmethod(services.partnership_create)
+    update_service = staticmethod(services.partnership_update)
 
     def get_initial(self, request):
         home = selectors.home_organization()
         return {"organization": home.pk} if home else {}
 
-    def save(self, form, obj):
-        fields = form.model_fields()
-        basis = form.cleaned_data["basis"]
-        shared = form.cleaned_data["shared_with"]
-        if obj is None:
-            return services.partnership_create(
-                actor=self.request.user, basis=basis, shared_with=shared, **fields
-            )
-        return services.partnership_update(
-            actor=self.request.user,
-            partnership=obj,
-            expected_version=form.cleaned_data["version"],
-            basis=basis,
-            shared_with=shared,
-            **fields,
-        )
 
-
-class PartnershipDeleteView(ObjectDeleteView):
+class PartnershipDeleteView(PartnershipObject, ObjectDeleteView):
     success_url_name = "registry:partnership_list"
-
-    def get_object(self, request, pk):
-        return partnership_get(request, pk)
-
-    def delete(self, obj, version):
-        services.partnership_delete(
-            actor=self.request.user, partnership=obj, expected_version=version
-        )
+    delete_service = staticmethod(services.partnership_delete)
 
 
-class PartnershipHistoryView(ObjectHistoryView):
-    def get_object(self, request, pk):
-        return partnership_get(request, pk)
+class PartnershipHistoryView(PartnershipObject, ObjectHistoryView):
+    pass
 
 
 # ---------------------------------------------------------------- people
@@ -477,39 +433,28 @@ class PersonDetailView(PolicyMixin, View):
         )
 
 
-class PersonEditView(ObjectEditView):
-    form_class = PersonForm
+class PersonObject:
+    """How the person edit, delete and history pages find their record."""
+
+    instance_name = "person"
 
     def get_object(self, request, pk=None):
         return person_get(request, pk) if pk else None
 
-    def save(self, form, obj):
-        fields = form.model_fields()
-        shared = form.cleaned_data["shared_with"]
-        if obj is None:
-            return services.person_create(actor=self.request.user, shared_with=shared, **fields)
-        return services.person_update(
-            actor=self.request.user,
-            person=obj,
-            expected_version=form.cleaned_data["version"],
-            shared_with=shared,
-            **fields,
-        )
+
+class PersonEditView(PersonObject, ObjectEditView):
+    form_class = PersonForm
+    create_service = staticmethod(services.person_create)
+    update_service = staticmethod(services.person_update)
 
 
-class PersonDeleteView(ObjectDeleteView):
+class PersonDeleteView(PersonObject, ObjectDeleteView):
     success_url_name = "registry:person_list"
-
-    def get_object(self, request, pk):
-        return person_get(request, pk)
-
-    def delete(self, obj, version):
-        services.person_delete(actor=self.request.user, person=obj, expected_version=version)
+    delete_service = staticmethod(services.person_delete)
 
 
-class PersonHistoryView(ObjectHistoryView):
-    def get_object(self, request, pk):
-        return person_get(request, pk)
+class PersonHistoryView(PersonObject, ObjectHistoryView):
+    pass
 
 
 # ---------------------------------------------------------------- framework documents
@@ -546,36 +491,25 @@ class DocumentDetailView(PolicyMixin, View):
         )
 
 
-class DocumentEditView(ObjectEditView):
-    form_class = FrameworkDocumentForm
+class DocumentObject:
+    """How the document edit, delete and history pages find their record."""
+
+    instance_name = "document"
 
     def get_object(self, request, pk=None):
         return document_get(request, pk) if pk else None
 
-    def save(self, form, obj):
-        fields = form.model_fields()
-        shared = form.cleaned_data["shared_with"]
-        if obj is None:
-            return services.document_create(actor=self.request.user, shared_with=shared, **fields)
-        return services.document_update(
-            actor=self.request.user,
-            document=obj,
-            expected_version=form.cleaned_data["version"],
-            shared_with=shared,
-            **fields,
-        )
+
+class DocumentEditView(DocumentObject, ObjectEditView):
+    form_class = FrameworkDocumentForm
+    create_service = staticmethod(services.document_create)
+    update_service = staticmethod(services.document_update)
 
 
-class DocumentDeleteView(ObjectDeleteView):
+class DocumentDeleteView(DocumentObject, ObjectDeleteView):
     success_url_name = "registry:document_list"
-
-    def get_object(self, request, pk):
-        return document_get(request, pk)
-
-    def delete(self, obj, version):
-        services.document_delete(actor=self.request.user, document=obj, expected_version=version)
+    delete_service = staticmethod(services.document_delete)
 
 
-class DocumentHistoryView(ObjectHistoryView):
-    def get_object(self, request, pk):
-        return document_get(request, pk)
+class DocumentHistoryView(DocumentObject, ObjectHistoryView):
+    pass
