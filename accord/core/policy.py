@@ -49,8 +49,13 @@ def can_administer(user) -> bool:
     return role_of(user) == Role.ADMINISTRATOR
 
 
-def classified_filter(user) -> Q | None:
-    """The rows of a classified model the user may see; None means none at all."""
+def classified_filter(user, shared=None) -> Q | None:
+    """The rows of a classified model the user may see; None means none at all.
+
+    `shared` is the condition "shared with the partner's organization"; by default the
+    record's own `shared_with`. History rows pass their own links, so that a past version is
+    judged by the classification and sharing it had then.
+    """
     role = role_of(user)
     if role is None:
         return None
@@ -58,11 +63,25 @@ def classified_filter(user) -> Q | None:
         return Q()
     if role == Role.VIEWER:
         return ~Q(classification=Classification.RESTRICTED)
-    shared = Q(
-        classification=Classification.INTERNAL,
-        shared_with__id=partner_organization_id(user),
+    if shared is None:
+        shared = Q(shared_with__id=partner_organization_id(user))
+    return Q(classification=Classification.PUBLIC) | (
+        Q(classification=Classification.INTERNAL) & shared
     )
-    return Q(classification=Classification.PUBLIC) | shared
+
+
+def sees_everything(user) -> bool:
+    """Administrators and editors: no record is hidden from them."""
+    return can_edit(user)
+
+
+# Fields only administrators and editors see: whom a record is shared with tells a viewer or
+# a partner about other partners' access.
+EDITOR_ONLY_FIELDS = frozenset({"shared_with"})
+
+
+def field_visible(user, name: str) -> bool:
+    return name not in EDITOR_ONLY_FIELDS or can_edit(user)
 
 
 def visible_classifications(user) -> list[str]:

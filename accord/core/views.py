@@ -234,7 +234,7 @@ class ObjectHistoryView(PolicyMixin, View):
 
     def get(self, request, *args, **kwargs):
         obj = self.get_object(request, **kwargs)
-        page_obj, changes = history_page(obj, page=request.GET.get("page", 1))
+        page_obj, changes = history_page(obj, user=request.user, page=request.GET.get("page", 1))
         return render(
             request,
             self.template_name,

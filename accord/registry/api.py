@@ -281,11 +281,16 @@ class PersonOut(Schema):
     organization: OrganizationRef
     email: str
     phone: str
-    partnership: int | None = Field(None, alias="partnership_id")
+    partnership: int | None = Field(None, description="Id of a partnership you may see")
     role: str
     description: str
     classification: Classification
     version: int
+
+    @staticmethod
+    def resolve_partnership(obj):
+        # person_list() prefetches the partnership through the policy: a hidden one is None.
+        return obj.partnership.pk if obj.partnership is not None else None
 
 
 class PersonIn(Schema):
@@ -356,12 +361,12 @@ def documents_ref(user, keys, field):
     return [found[key] for key in keys]
 
 
-def partnership_ref(user, pk, field):
+def partnership_ref(user, pk, field, where="body"):
     if pk is None:
         return None
     found = selectors.partnership_list(user=user).filter(pk=pk).first()
     if found is None:
-        raise invalid(field, f"No partnership {pk}.")
+        raise invalid(field, f"No partnership {pk}.", where)
     return found
 
 
@@ -770,7 +775,10 @@ def person_list(request, filters: Query[PersonFilters]):
             )
         )
     if filters.partnership:
-        qs = qs.filter(partnership_id=filters.partnership)
+        # Through the policy: a hidden partnership and a missing one get the same answer.
+        qs = qs.filter(
+            partnership=partnership_ref(request.user, filters.partnership, "partnership", "query")
+        )
     return qs.order_by("pk")
 
 

@@ -146,9 +146,19 @@ def partnerships_of(*, user, organization: Organization) -> QuerySet[Partnership
     return partnership_list(user=user).involving(organization)
 
 
+def visible_partnership(user) -> Prefetch:
+    """A person's partnership through the policy: one the user may not see reads as none."""
+    return Prefetch(
+        "partnership",
+        queryset=Partnership.objects.visible_to(user).select_related("organization", "partner"),
+    )
+
+
 def person_list(*, user) -> QuerySet[Person]:
-    return Person.objects.visible_to(user).select_related(
-        "organization", "partnership__organization", "partnership__partner"
+    return (
+        Person.objects.visible_to(user)
+        .select_related("organization")
+        .prefetch_related(visible_partnership(user))
     )
 
 

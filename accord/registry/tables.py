@@ -64,7 +64,8 @@ class PersonTable(tables.Table):
     organization = tables.Column(
         linkify=True, order_by=("organization__acronym",), verbose_name=_("Organization")
     )
-    partnership = tables.Column(linkify=True, verbose_name=_("Focal point for"))
+    # Not sortable: the order would tell where partnerships the user may not see stand.
+    partnership = tables.Column(linkify=True, orderable=False, verbose_name=_("Focal point for"))
 
     class Meta:
         model = Person

@@ -152,7 +152,7 @@ class OrganizationDetailView(PolicyMixin, View):
             classes[iso3] = "shared" if country_id in shared else MAP_CLASSES[spell_status]
         counts = selectors.member_counts(user=user, organization=organization, as_of=day)
         shared_countries = selectors.countries_by_ids(user=user, ids=shared)
-        _page, changes = history_page(organization, per_page=5)
+        _page, changes = history_page(organization, user=request.user, per_page=5)
         context.update(
             {
                 "home": home,
@@ -282,7 +282,7 @@ def membership_get(request, pk):
 class MembershipDetailView(PolicyMixin, View):
     def get(self, request, pk):
         membership = membership_get(request, pk)
-        _page, changes = history_page(membership, per_page=10)
+        _page, changes = history_page(membership, user=request.user, per_page=10)
         return render(
             request, "registry/membership_detail.html", {"object": membership, "changes": changes}
         )
@@ -357,7 +357,7 @@ class PartnershipDetailView(PolicyMixin, View):
         partnership = selectors.get_visible(
             Partnership, user=user, pk=pk, queryset=selectors.partnership_list(user=user)
         )
-        _page, changes = history_page(partnership, per_page=5)
+        _page, changes = history_page(partnership, user=request.user, per_page=5)
         return render(
             request,
             "registry/partnership_detail.html",
@@ -418,7 +418,7 @@ class PersonListView(ObjectListView):
 class PersonDetailView(PolicyMixin, View):
     def get(self, request, pk):
         person = person_get(request, pk)
-        _page, changes = history_page(person, per_page=5)
+        _page, changes = history_page(person, user=request.user, per_page=5)
         partnership = None
         if person.partnership_id:
             partnership = (
@@ -477,7 +477,7 @@ class DocumentListView(ObjectListView):
 class DocumentDetailView(PolicyMixin, View):
     def get(self, request, pk):
         document = document_get(request, pk)
-        _page, changes = history_page(document, per_page=5)
+        _page, changes = history_page(document, user=request.user, per_page=5)
         return render(
             request,
             "registry/document_detail.html",
