@@ -79,7 +79,7 @@ def visible_versions(model: type[models.Model], user) -> Q | None:
         return None
     if not issubclass(model, ClassifiedModel) or policy.sees_everything(user):
         return Q()
-    links = getattr(model.history.model, "shared_with").model
+    links = model.history.model.shared_with.model
     shared = Exists(
         links.objects.filter(
             history=OuterRef("pk"), organization_id=policy.partner_organization_id(user)
