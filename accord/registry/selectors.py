@@ -8,6 +8,8 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q,
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from accord.core.history import visible_history
+
 from .choices import MEMBER_STATUSES, MembershipStatus
 from .models import Country, FrameworkDocument, Membership, Organization, Partnership, Person
 from .querysets import today, valid_on
@@ -224,9 +226,12 @@ def recent_changes(*, user, limit: int = 10) -> list[dict]:
     """The latest changes to records the user may see, newest first (a fixed query count)."""
     rows = []
     for model in (Organization, Membership, Partnership, Person, FrameworkDocument):
+        # Versions the user could see, of records they see now; deletions by the version
+        # that was deleted.
         visible = model.objects.visible_to(user).values("pk")
         rows.extend(
-            model.history.filter(id__in=visible)
+            visible_history(model, user)
+            .filter(Q(id__in=visible) | Q(history_type="-"))
             .select_related("history_user")
             .order_by("-history_id")[:limit]
         )

@@ -529,3 +529,207 @@ def test_partnership_and_document_counts_differ_per_role(
     client = client_for(getattr(world.users, role))
     assert client.get("/api/v1/partnerships").json()["count"] == partnerships
     assert client.get("/api/v1/documents").json()["count"] == documents
+
+
+# ------------------------------------------------ hidden records named by visible ones
+
+# Strings that only hidden versions or hidden links carry.
+LINK_SECRETS = ("RESTRICTED-PAST", "INTERNAL-UNSHARED-DOC")
+# Relation keys in API answers and the model whose ids they carry.
+API_REFERENCES = {
+    "partnership": Partnership,
+    "partnerships": Partnership,
+    "basis": FrameworkDocument,
+    "document": FrameworkDocument,
+    "documents": FrameworkDocument,
+    "person": Person,
+    "persons": Person,
+    "focal_points": Person,
+}
+
+
+@pytest.fixture
+def linked_world(world):
+    """The world, plus visible records that point at hidden ones or had a hidden past."""
+    from accord.core.choices import Classification
+
+    unshared = services.document_create(
+        actor=None,
+        key="unshared",
+        title="INTERNAL-UNSHARED-DOC",
+        year=2022,
+        kind="memorandum",
+        classification=Classification.INTERNAL,
+    )
+    world.p_un = services.partnership_update(
+        actor=None,
+        partnership=world.p_un,
+        expected_version=world.p_un.version,
+        basis=[world.doc, world.secret_doc, unshared],
+        shared_with=[world.sco],
+    )
+    world.linked_person = services.person_create(
+        actor=None,
+        name="Pia Public",
+        organization=world.un,
+        partnership=world.p_sco,
+        classification=Classification.PUBLIC,
+    )
+    past = services.person_create(
+        actor=None,
+        name="RESTRICTED-PAST",
+        organization=world.osce,
+        partnership=world.p_sco,
+        classification=Classification.RESTRICTED,
+    )
+    world.declassified = services.person_update(
+        actor=None,
+        person=past,
+        expected_version=past.version,
+        name="Dora Declassified",
+        partnership=world.p_un,
+        classification=Classification.PUBLIC,
+    )
+    world.unshared = unshared
+    return world
+
+
+def linked_records(world):
+    recs = records(world)
+    extra = [
+        (world.linked_person.pk, world.linked_person, {"norole"}),
+        (world.declassified.pk, world.declassified, {"norole"}),
+    ]
+    recs["people"] = recs["persons"] = recs["people"] + extra
+    recs["documents"] = recs["documents"] + [
+        (world.unshared.pk, world.unshared, {"partner", "norole"})
+    ]
+    return recs
+
+
+def hidden_urls(world, role) -> list[str]:
+    """Addresses of records the role may not see: a visible page must not link to them."""
+    urls = [f"/partnerships/{world.p_sco.pk}/", f"/documents/{world.secret_doc.pk}/"]
+    urls.append(f"/people/{world.restricted_person.pk}/")
+    if role == "partner":
+        urls += [f"/documents/{world.unshared.pk}/", f"/people/{world.internal_person.pk}/"]
+    return urls
+
+
+def link_leaks(content: bytes, role: str, world) -> list[str]:
+    text = content.decode(errors="replace")
+    found = leaks(content, role)
+    found += [s for s in LINK_SECRETS if s in text]
+    if role == "viewer":  # the viewer may see the internal document
+        found = [s for s in found if s != "INTERNAL-UNSHARED-DOC"]
+    found += [f"link {u}" for u in hidden_urls(world, role) if f'href="{u}' in text]
+    found += [name for name in ("OSCE – SCO", "Shared with") if name in text]
+    return found
+
+
+@pytest.mark.parametrize("role", ["viewer", "partner"])
+def test_visible_pages_name_no_hidden_record(linked_world, client_for, role):
+    """Every page, history pages included, as seen by a role that has hidden records."""
+    world = linked_world
+    client = client_for(getattr(world.users, role))
+    problems = []
+    shown = set()
+    for url, _name, view_class, _record, hidden_for in page_routes(linked_records(world)):
+        if role in hidden_for or getattr(view_class, "edit", False):
+            continue
+        response = client.get(url)
+        if response.status_code != 200:  # redirects (log-in steps); statuses are walked above
+            continue
+        shown.add(url)
+        if found := link_leaks(response.content, role, world):
+            problems.append(f"GET {url} shows {found}")
+    must = {
+        f"/people/{world.linked_person.pk}/history/",
+        f"/people/{world.declassified.pk}/history/",
+        f"/partnerships/{world.p_un.pk}/history/",
+        "/people/",
+    }
+    assert must <= shown
+    assert not problems, "\n".join(problems)
+
+
+def hidden_ids(world, role) -> dict:
+    ids = {
+        Partnership: {world.p_sco.pk},
+        FrameworkDocument: {world.secret_doc.pk},
+        Person: {world.restricted_person.pk},
+    }
+    if role == "partner":
+        ids[FrameworkDocument].add(world.unshared.pk)
+        ids[Person].add(world.internal_person.pk)
+    return ids
+
+
+def referenced_hidden_ids(data, hidden, key=None) -> list[str]:
+    """Ids of hidden records anywhere in an API answer, under a key that names their model."""
+    found = []
+    model = API_REFERENCES.get(key)
+    if isinstance(data, dict):
+        if model is not None and data.get("id") in hidden.get(model, ()):
+            found.append(f"{key}: {data['id']}")
+        for k, v in data.items():
+            found += referenced_hidden_ids(v, hidden, k)
+    elif isinstance(data, list):
+        for item in data:
+            found += referenced_hidden_ids(item, hidden, key)
+    elif isinstance(data, int) and model is not None and data in hidden.get(model, ()):
+        found.append(f"{key}: {data}")
+    return found
+
+
+@pytest.mark.parametrize("role", ["viewer", "partner"])
+def test_api_answers_carry_no_id_of_a_hidden_record(linked_world, client_for, role):
+    world = linked_world
+    client = client_for(getattr(world.users, role))
+    hidden = hidden_ids(world, role)
+    problems = []
+    for method, url, _operation, _record, hidden_for in api_urls(linked_records(world)):
+        if method != "get" or role in hidden_for:
+            continue
+        response = client.get(url)
+        if response.status_code != 200:
+            continue
+        data = response.json()
+        if found := referenced_hidden_ids(data, hidden):
+            problems.append(f"GET {url} names {found}")
+        if found := link_leaks(response.content, role, world):
+            problems.append(f"GET {url} shows {found}")
+    assert not problems, "\n".join(problems)
+
+
+# Query parameters that name a record of a model that can be hidden.
+FILTERS_ON_HIDDEN = {"partnership": Partnership, "document": FrameworkDocument, "person": Person}
+
+
+@pytest.mark.parametrize("role", ["viewer", "partner"])
+def test_filters_on_a_hidden_id_answer_as_on_a_missing_one(linked_world, client_for, role):
+    """A hidden record and a missing one are told apart by no filter of any collection."""
+    world = linked_world
+    client = client_for(getattr(world.users, role))
+    hidden = hidden_ids(world, role)
+    checked = 0
+    problems = []
+    for method, path, operation in api_operations():
+        if method != "get" or "{" in path:
+            continue
+        for param in operation.get("parameters", []):
+            model = FILTERS_ON_HIDDEN.get(param["name"])
+            if param["in"] != "query" or model is None:
+                continue
+            for pk in hidden[model]:
+                a = client.get(f"{path}?{param['name']}={pk}")
+                b = client.get(f"{path}?{param['name']}=987654")
+                checked += 1
+                same_status = a.status_code == b.status_code
+                same_body = a.content.decode().replace(str(pk), "N") == (
+                    b.content.decode().replace("987654", "N")
+                )
+                if not (same_status and same_body):
+                    problems.append(f"GET {path}?{param['name']}={pk}: {a.status_code} {a.content}")
+    assert checked, "no collection filters on a record that can be hidden"
+    assert not problems, "\n".join(problems)
