@@ -1,7 +1,48 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import policy
+
+# The largest id PostgreSQL and SQLite store (bigint).
+BIGINT_MAX = 2**63 - 1
+
+
+def out_of_range(value) -> bool:
+    text = str(value).strip()
+    return text.lstrip("-").isdecimal() and abs(int(text)) > BIGINT_MAX
+
+
+class BoundedIdsMixin:
+    """An id beyond the database's integer range is "not one of the choices", not a 500."""
+
+    def clean(self, value):
+        values = value if isinstance(value, list | tuple) else [value]
+        for item in values:
+            if item not in self.empty_values and out_of_range(item):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": str(item)[:30]},
+                )
+        return super().clean(value)
+
+
+class BoundedModelChoiceField(BoundedIdsMixin, forms.ModelChoiceField):
+    pass
+
+
+class BoundedModelMultipleChoiceField(BoundedIdsMixin, forms.ModelMultipleChoiceField):
+    pass
+
+
+def bounded(field: forms.Field) -> forms.Field:
+    """The same field, made to refuse ids beyond the database's range."""
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        field.__class__ = BoundedModelMultipleChoiceField
+    elif isinstance(field, forms.ModelChoiceField):
+        field.__class__ = BoundedModelChoiceField
+    return field
 
 
 class VersionedModelForm(forms.ModelForm):
@@ -20,6 +61,7 @@ class VersionedModelForm(forms.ModelForm):
                 c for c in self.fields["classification"].choices if c[0] in allowed
             ]
         for field in self.fields.values():
+            bounded(field)
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")

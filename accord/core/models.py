@@ -1,14 +1,20 @@
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Classification, Role
 from .querysets import ClassifiedQuerySet, OpenQuerySet
+
+# Control characters: none in a line of text; tabs and line breaks only in a longer text.
+CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class VersionedModel(models.Model):
@@ -22,6 +28,27 @@ class VersionedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def clean_fields(self, exclude=None):
+        """Django's field checks, and no control characters in any text, whoever writes it."""
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for field in self._meta.concrete_fields:
+            if exclude and field.name in exclude or field.name in errors:
+                continue
+            value = getattr(self, field.attname)
+            if not isinstance(value, str):
+                continue
+            pattern = CONTROL_IN_TEXT if isinstance(field, models.TextField) else CONTROL_IN_LINE
+            if pattern.search(value):
+                errors[field.name] = [
+                    ValidationError(_("Control characters are not allowed here."), code="control")
+                ]
+        if errors:
+            raise ValidationError(errors)
 
 
 class ClassifiedModel(VersionedModel):

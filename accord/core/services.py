@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -103,27 +104,76 @@ def editable_field_names(model: type[models.Model]) -> list[str]:
     ]
 
 
-def restore(instance: M, *, actor, history_id: int, expected_version: int | None = None) -> M:
-    """Make a record as it was in one of its history entries, as a new change."""
+def restore(
+    instance: M,
+    *,
+    actor,
+    history_id: int,
+    expected_version: int | None = None,
+    update_service: Callable | None = None,
+) -> M:
+    """Make a record as it was in one of its history entries, as a new change.
+
+    `update_service(instance, actor=, expected_version=, reason=, **fields, **links)`, the domain's
+    update service, so its rules across rows (no overlapping spells, one home) hold for a
+    restore as for any edit. Related records deleted since are left out and named in
+    `restored.not_restored`; a version whose required relation is gone cannot be restored.
+    """
     record = instance.history.filter(history_id=history_id).first()
     if record is None:
         raise ValidationError(_("That version does not exist for this record."))
     model = type(instance)
-    fields = {}
+    fields, not_restored = {}, []
     for name in editable_field_names(model):
         field = model._meta.get_field(name)
-        fields[field.attname] = getattr(record, field.attname)
-    m2m = {}
+        value = getattr(record, field.attname)
+        if field.is_relation and value is not None and not _exists(field.related_model, [value]):
+            if not field.null:
+                raise ValidationError(
+                    _("That version names a %(model)s that no longer exists; restore it first.")
+                    % {"model": field.related_model._meta.verbose_name}
+                )
+            not_restored.append(str(field.verbose_name))
+            value = None
+        fields[field.attname] = value
+    links = {}
     for name in m2m_field_names(model):
+        field = model._meta.get_field(name)
         # A historical link row keeps the through table's columns, e.g. `organization_id`.
-        column = model._meta.get_field(name).m2m_reverse_field_name()
-        m2m[name] = [getattr(row, f"{column}_id") for row in getattr(record, name).all()]
-    return update(
-        instance,
-        actor=actor,
-        fields=fields,
-        m2m=m2m,
-        expected_version=expected_version,
-        reason=_("Restored the version of %(date)s")
-        % {"date": record.history_date.strftime("%Y-%m-%d %H:%M")},
-    )
+        column = f"{field.m2m_reverse_field_name()}_id"
+        ids = [getattr(row, column) for row in getattr(record, name).all()]
+        existing = _exists(field.related_model, ids)
+        if len(existing) < len(set(ids)):
+            not_restored.append(str(field.verbose_name))
+        links[name] = [i for i in ids if i in existing]
+    reason = _("Restored the version of %(date)s") % {
+        "date": record.history_date.strftime("%Y-%m-%d %H:%M")
+    }
+    if not_restored:
+        reason += " " + _("(without deleted records in: %(fields)s)") % {
+            "fields": ", ".join(not_restored)
+        }
+    if update_service is None:
+        restored = update(
+            instance,
+            actor=actor,
+            fields=fields,
+            m2m=links,
+            expected_version=expected_version,
+            reason=reason,
+        )
+    else:
+        restored = update_service(
+            instance,
+            actor=actor,
+            expected_version=expected_version,
+            reason=reason,
+            **fields,
+            **links,
+        )
+    restored.not_restored = not_restored
+    return restored
+
+
+def _exists(model: type[models.Model], ids) -> set:
+    return set(model._base_manager.filter(pk__in=set(ids)).values_list("pk", flat=True))

@@ -9,6 +9,7 @@ from django.core.paginator import EmptyPage
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -50,6 +51,16 @@ class RequestConfig(django_tables2.RequestConfig):
             except EmptyPage:
                 table.page = table.paginator.page(table.paginator.num_pages)
         return table
+
+
+def safe_next(request, default: str = "/") -> str:
+    """?next= when it is an address on this site, else `default` (no javascript:, no other host)."""
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 class PolicyMixin:
@@ -145,7 +156,7 @@ class ObjectEditView(PolicyMixin, View):
                 if obj
                 else _("Add %(model)s") % {"model": model._meta.verbose_name}
             ),
-            "cancel_url": obj.get_absolute_url() if obj else self.request.GET.get("next", "/"),
+            "cancel_url": obj.get_absolute_url() if obj else safe_next(self.request),
         }
 
     def get(self, request, *args, **kwargs):
@@ -221,6 +232,9 @@ class ObjectHistoryView(PolicyMixin, View):
     """A record's changes with their differences; editors restore an earlier version."""
 
     template_name = "core/object_history.html"
+    # The domain's update service (staticmethod), so a restore keeps the rules an edit keeps.
+    update_service = None
+    instance_name = ""
 
     def get_object(self, request, **kwargs):
         raise NotImplementedError
@@ -228,8 +242,15 @@ class ObjectHistoryView(PolicyMixin, View):
     def restore(self, obj, history_id, version):
         from .services import restore
 
+        def update(instance, **kwargs):
+            return self.update_service(**{self.instance_name: instance}, **kwargs)
+
         return restore(
-            obj, actor=self.request.user, history_id=history_id, expected_version=version
+            obj,
+            actor=self.request.user,
+            history_id=history_id,
+            expected_version=version,
+            update_service=update if self.update_service else None,
         )
 
     def get(self, request, *args, **kwargs):
@@ -252,11 +273,17 @@ class ObjectHistoryView(PolicyMixin, View):
             messages.error(request, _("Choose a version to restore."))
             return HttpResponseRedirect(request.path)
         try:
-            self.restore(obj, history_id, version)
+            restored = self.restore(obj, history_id, version)
         except ConflictError as exc:
             messages.error(request, exc.message)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Restored the earlier version."))
+            if restored.not_restored:
+                messages.warning(
+                    request,
+                    _("Records deleted since could not be brought back in: %(fields)s.")
+                    % {"fields": ", ".join(restored.not_restored)},
+                )
         return HttpResponseRedirect(request.path)

@@ -1,6 +1,7 @@
 """REST endpoints of the registry: thin, parse → selector or service → schema."""
 
 import datetime
+from typing import Annotated
 
 from django.db.models import Q
 from django.http import Http404
@@ -9,6 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from accord.core.api import invalid, require_edit, require_view
+from accord.core.apinput import LIST_MAX, SEARCH_MAX, nulls_as_empty, ref, text
 from accord.core.choices import Classification
 
 from . import selectors, services
@@ -20,12 +22,21 @@ from .choices import (
     PartnershipType,
     Priority,
 )
-from .models import Country, FrameworkDocument, Membership, Partnership, Person
+from .models import (
+    Country,
+    FrameworkDocument,
+    Membership,
+    Organization,
+    Partnership,
+    Person,
+)
 
 router = Router()
 
 # The largest integer PostgreSQL and SQLite take (bigint): ids and offsets beyond it are a 422.
 BIGINT_MAX = 2**63 - 1
+# An acronym, id or ISO code naming another record.
+Ref = Annotated[str, Field(max_length=40)]
 
 
 class Paged(LimitOffsetPagination):
@@ -101,36 +112,42 @@ class OrganizationListOut(OrganizationOut):
     is_partner: bool
 
 
+FormerName = Annotated[str, Field(max_length=200)]
+ACRONYM_HELP = "Starts with a letter; letters and digits with single - & . _ between them"
+
+
 class OrganizationIn(Schema):
-    acronym: str = Field(..., min_length=1, max_length=20)
+    acronym: str = Field(..., min_length=1, max_length=20, description=ACRONYM_HELP)
     name: str = Field(..., min_length=1, max_length=200)
-    former_names: list[str] = []
+    former_names: list[FormerName] = Field([], max_length=50)
     kind: OrganizationKind
-    headquarters: str = ""
-    headquarters_country: str | None = Field(None, description="ISO 3166-1 alpha-3")
+    headquarters: str = text(Organization, "headquarters")
+    headquarters_country: str | None = ref(None, description="ISO 3166-1 alpha-3; empty: none")
     founded: int | None = Field(None, ge=1, le=9999)
     dissolved: int | None = Field(None, ge=1, le=9999)
-    website: str = ""
-    description: str = ""
-    source: str = ""
-    cow_ioname: str = ""
+    website: str = text(Organization, "website")
+    description: str = text(Organization, "description")
+    source: str = text(Organization, "source")
+    cow_ioname: str = text(Organization, "cow_ioname")
     is_home: bool = False
 
 
 class OrganizationPatch(Schema):
+    """Only the fields you send change. Null empties a text or a list."""
+
     version: int = Field(..., description="The version you read; a stale one gets 409.")
-    acronym: str | None = Field(None, min_length=1, max_length=20)
+    acronym: str | None = Field(None, min_length=1, max_length=20, description=ACRONYM_HELP)
     name: str | None = Field(None, min_length=1, max_length=200)
-    former_names: list[str] | None = None
+    former_names: list[FormerName] | None = Field(None, max_length=50)
     kind: OrganizationKind | None = None
-    headquarters: str | None = None
-    headquarters_country: str | None = None
+    headquarters: str | None = text(Organization, "headquarters", None)
+    headquarters_country: str | None = ref(None, description="ISO 3166-1 alpha-3; empty: none")
     founded: int | None = Field(None, ge=1, le=9999)
     dissolved: int | None = Field(None, ge=1, le=9999)
-    website: str | None = None
-    description: str | None = None
-    source: str | None = None
-    cow_ioname: str | None = None
+    website: str | None = text(Organization, "website", None)
+    description: str | None = text(Organization, "description", None)
+    source: str | None = text(Organization, "source", None)
+    cow_ioname: str | None = text(Organization, "cow_ioname", None)
     is_home: bool | None = None
 
 
@@ -165,13 +182,13 @@ class CountryMembershipOut(Schema):
 
 
 class MembershipIn(Schema):
-    organization: str = Field(..., description="Acronym or id")
-    country: str = Field(..., description="ISO 3166-1 alpha-3")
+    organization: str = ref(description="Acronym or id")
+    country: str = ref(description="ISO 3166-1 alpha-3")
     status: MembershipStatus
     valid_from: datetime.date | None = None
     valid_to: datetime.date | None = None
-    source: str = ""
-    note: str = ""
+    source: str = text(Membership, "source")
+    note: str = text(Membership, "note")
 
 
 class MembershipPatch(Schema):
@@ -179,8 +196,8 @@ class MembershipPatch(Schema):
     status: MembershipStatus | None = None
     valid_from: datetime.date | None = None
     valid_to: datetime.date | None = None
-    source: str | None = None
-    note: str | None = None
+    source: str | None = text(Membership, "source", None)
+    note: str | None = text(Membership, "note", None)
 
 
 class DocumentOut(Schema):
@@ -201,13 +218,13 @@ class DocumentIn(Schema):
     key: str = Field(..., min_length=1, max_length=60, pattern=r"^[-a-zA-Z0-9_]+$")
     title: str = Field(..., min_length=1, max_length=300)
     year: int = Field(..., ge=1, le=9999)
-    place: str = ""
+    place: str = text(FrameworkDocument, "place")
     kind: DocumentKind
     adopted_on: datetime.date | None = None
-    description: str = ""
-    source: str = ""
+    description: str = text(FrameworkDocument, "description")
+    source: str = text(FrameworkDocument, "source")
     classification: Classification = Classification.PUBLIC
-    shared_with: list[str] = []
+    shared_with: list[Ref] = Field([], max_length=LIST_MAX)
 
 
 class DocumentPatch(Schema):
@@ -215,13 +232,13 @@ class DocumentPatch(Schema):
     key: str | None = Field(None, min_length=1, max_length=60, pattern=r"^[-a-zA-Z0-9_]+$")
     title: str | None = Field(None, min_length=1, max_length=300)
     year: int | None = Field(None, ge=1, le=9999)
-    place: str | None = None
+    place: str | None = text(FrameworkDocument, "place", None)
     kind: DocumentKind | None = None
     adopted_on: datetime.date | None = None
-    description: str | None = None
-    source: str | None = None
+    description: str | None = text(FrameworkDocument, "description", None)
+    source: str | None = text(FrameworkDocument, "source", None)
     classification: Classification | None = None
-    shared_with: list[str] | None = None
+    shared_with: list[Ref] | None = Field(None, max_length=LIST_MAX)
 
 
 class DocumentRef(Schema):
@@ -249,29 +266,32 @@ class PartnershipOut(Schema):
         return list(obj.basis.all())
 
 
+DocumentKey = Annotated[str, Field(max_length=60)]
+
+
 class PartnershipIn(Schema):
-    organization: str = Field(..., description="Acronym or id")
-    partner: str = Field(..., description="Acronym or id")
+    organization: str = ref(description="Acronym or id")
+    partner: str = ref(description="Acronym or id")
     type: PartnershipType
-    basis: list[str] = Field([], description="Framework document keys")
+    basis: list[DocumentKey] = Field([], max_length=LIST_MAX, description="Framework document keys")
     since: datetime.date | None = None
     status: PartnershipStatus = PartnershipStatus.ACTIVE
     priority: Priority = Priority.MEDIUM
-    notes: str = ""
+    notes: str = text(Partnership, "notes")
     classification: Classification = Classification.INTERNAL
-    shared_with: list[str] = []
+    shared_with: list[Ref] = Field([], max_length=LIST_MAX)
 
 
 class PartnershipPatch(Schema):
     version: int
     type: PartnershipType | None = None
-    basis: list[str] | None = None
+    basis: list[DocumentKey] | None = Field(None, max_length=LIST_MAX)
     since: datetime.date | None = None
     status: PartnershipStatus | None = None
     priority: Priority | None = None
-    notes: str | None = None
+    notes: str | None = text(Partnership, "notes", None)
     classification: Classification | None = None
-    shared_with: list[str] | None = None
+    shared_with: list[Ref] | None = Field(None, max_length=LIST_MAX)
 
 
 class PersonOut(Schema):
@@ -295,29 +315,29 @@ class PersonOut(Schema):
 
 class PersonIn(Schema):
     name: str = Field(..., min_length=1, max_length=200)
-    title: str = ""
-    organization: str
-    email: str = ""
-    phone: str = ""
-    partnership: int | None = None
-    role: str = ""
-    description: str = ""
+    title: str = text(Person, "title")
+    organization: str = ref(description="Acronym or id")
+    email: str = text(Person, "email")
+    phone: str = text(Person, "phone")
+    partnership: int | None = Field(None, ge=1, le=BIGINT_MAX)
+    role: str = text(Person, "role")
+    description: str = text(Person, "description")
     classification: Classification = Classification.INTERNAL
-    shared_with: list[str] = []
+    shared_with: list[Ref] = Field([], max_length=LIST_MAX)
 
 
 class PersonPatch(Schema):
     version: int
     name: str | None = Field(None, min_length=1, max_length=200)
-    title: str | None = None
-    organization: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    partnership: int | None = None
-    role: str | None = None
-    description: str | None = None
+    title: str | None = text(Person, "title", None)
+    organization: str | None = ref(None, description="Acronym or id")
+    email: str | None = text(Person, "email", None)
+    phone: str | None = text(Person, "phone", None)
+    partnership: int | None = Field(None, ge=1, le=BIGINT_MAX, description="Null: none")
+    role: str | None = text(Person, "role", None)
+    description: str | None = text(Person, "description", None)
     classification: Classification | None = None
-    shared_with: list[str] | None = None
+    shared_with: list[Ref] | None = Field(None, max_length=LIST_MAX)
 
 
 class OverlapOut(Schema):
@@ -370,17 +390,20 @@ def partnership_ref(user, pk, field, where="body"):
     return found
 
 
-def patch_fields(payload: Schema) -> dict:
+def patch_fields(payload: Schema, model) -> dict:
+    """The fields a PATCH sends, with null read as empty (see nulls_as_empty)."""
     data = payload.dict(exclude_unset=True)
     data.pop("version", None)
-    return data
+    return nulls_as_empty(model, data)
 
 
 # ---------------------------------------------------------------- organizations
 
 
 class OrganizationFilters(Schema):
-    search: str | None = Field(None, description="In acronym, name and former names")
+    search: str | None = Field(
+        None, max_length=SEARCH_MAX, description="In acronym, name and former names"
+    )
     kind: OrganizationKind | None = None
     is_partner: bool | None = Field(None, description="Partner of the home organization")
     is_home: bool | None = None
@@ -412,9 +435,11 @@ def organization_detail(request, key: str):
 
 
 def organization_fields(user, data: dict) -> dict:
-    if data.get("headquarters_country"):
-        data["headquarters_country"] = country_ref(
-            user, data["headquarters_country"], "headquarters_country"
+    if "headquarters_country" in data:
+        # Empty or null: no headquarters country.
+        code = data["headquarters_country"]
+        data["headquarters_country"] = (
+            country_ref(user, code, "headquarters_country") if code else None
         )
     return data
 
@@ -430,7 +455,7 @@ def organization_create(request, payload: OrganizationIn):
 def organization_update(request, key: str, payload: OrganizationPatch):
     require_edit(request)
     organization = selectors.organization_get(user=request.user, key=key)
-    data = organization_fields(request.user, patch_fields(payload))
+    data = organization_fields(request.user, patch_fields(payload, Organization))
     return services.organization_update(
         actor=request.user,
         organization=organization,
@@ -468,8 +493,8 @@ def organization_members(request, key: str, filters: Query[MemberFilters]):
 
 
 class OverlapQuery(Schema):
-    a: str = Field(..., description="Acronym or id")
-    b: str = Field(..., description="Acronym or id")
+    a: str = ref(description="Acronym or id")
+    b: str = ref(description="Acronym or id")
     as_of: datetime.date | None = None
 
 
@@ -492,9 +517,9 @@ def overlap(request, query: Query[OverlapQuery]):
 
 
 class CountryFilters(Schema):
-    search: str | None = None
-    region: str | None = None
-    subregion: str | None = None
+    search: str | None = Field(None, max_length=SEARCH_MAX)
+    region: str | None = Field(None, max_length=50)
+    subregion: str | None = Field(None, max_length=50)
 
 
 @router.get("/countries", response=list[CountryOut], tags=["countries"])
@@ -529,14 +554,14 @@ class CountryIn(Schema):
     iso2: str = Field(..., min_length=2, max_length=2, pattern=r"^[A-Z]{2}$")
     numeric: str = Field(..., min_length=3, max_length=3, pattern=r"^[0-9]{3}$")
     name: str = Field(..., min_length=1, max_length=100)
-    official_name: str = ""
-    region: str = ""
-    subregion: str = ""
-    capital: str = ""
+    official_name: str = text(Country, "official_name")
+    region: str = text(Country, "region")
+    subregion: str = text(Country, "subregion")
+    capital: str = text(Country, "capital")
     capital_lat: float | None = Field(None, ge=-90, le=90)
     capital_lng: float | None = Field(None, ge=-180, le=180)
     cow_code: int | None = Field(None, ge=1, le=32767)
-    borders: list[str] = Field([], description="ISO 3166-1 alpha-3 codes")
+    borders: list[Ref] = Field([], max_length=LIST_MAX, description="ISO 3166-1 alpha-3 codes")
 
 
 class CountryPatch(Schema):
@@ -545,14 +570,14 @@ class CountryPatch(Schema):
     iso2: str | None = Field(None, min_length=2, max_length=2, pattern=r"^[A-Z]{2}$")
     numeric: str | None = Field(None, min_length=3, max_length=3, pattern=r"^[0-9]{3}$")
     name: str | None = Field(None, min_length=1, max_length=100)
-    official_name: str | None = None
-    region: str | None = None
-    subregion: str | None = None
-    capital: str | None = None
+    official_name: str | None = text(Country, "official_name", None)
+    region: str | None = text(Country, "region", None)
+    subregion: str | None = text(Country, "subregion", None)
+    capital: str | None = text(Country, "capital", None)
     capital_lat: float | None = Field(None, ge=-90, le=90)
     capital_lng: float | None = Field(None, ge=-180, le=180)
     cow_code: int | None = Field(None, ge=1, le=32767)
-    borders: list[str] | None = None
+    borders: list[Ref] | None = Field(None, max_length=LIST_MAX)
 
 
 def country_fields(user, data: dict) -> dict:
@@ -578,7 +603,7 @@ def country_update(request, key: str, payload: CountryPatch):
         actor=request.user,
         country=country,
         expected_version=payload.version,
-        **country_fields(request.user, patch_fields(payload)),
+        **country_fields(request.user, patch_fields(payload, Country)),
     )
     return selectors.country_get(user=request.user, key=updated.iso3)
 
@@ -606,8 +631,8 @@ def country_memberships(request, key: str, filters: Query[AsOf]):
 
 
 class MembershipFilters(Schema):
-    organization: str | None = None
-    country: str | None = None
+    organization: str | None = ref(None)
+    country: str | None = ref(None)
     status: MembershipStatus | None = None
     as_of: datetime.date | None = None
 
@@ -660,7 +685,7 @@ def membership_update(request, pk: int, payload: MembershipPatch):
         actor=request.user,
         membership=membership,
         expected_version=payload.version,
-        **patch_fields(payload),
+        **patch_fields(payload, Membership),
     )
 
 
@@ -678,7 +703,7 @@ def membership_delete(request, pk: int, params: Query[Version]):
 
 
 class PartnershipFilters(Schema):
-    organization: str | None = Field(None, description="Either side, acronym or id")
+    organization: str | None = ref(None, description="Either side, acronym or id")
     status: PartnershipStatus | None = None
     priority: Priority | None = None
     classification: Classification | None = None
@@ -736,7 +761,7 @@ def partnership_update(request, pk: int, payload: PartnershipPatch):
         actor=request.user,
         partnership=partnership,
         expected_version=payload.version,
-        **partnership_fields(request.user, patch_fields(payload)),
+        **partnership_fields(request.user, patch_fields(payload, Partnership)),
     )
     return partnership_get(request, pk)
 
@@ -756,8 +781,8 @@ def partnership_delete(request, pk: int, params: Query[Version]):
 
 
 class PersonFilters(Schema):
-    search: str | None = None
-    organization: str | None = None
+    search: str | None = Field(None, max_length=SEARCH_MAX)
+    organization: str | None = ref(None)
     partnership: int | None = Field(None, ge=1, le=BIGINT_MAX)
 
 
@@ -818,7 +843,7 @@ def person_update(request, pk: int, payload: PersonPatch):
         actor=request.user,
         person=person_get(request, pk),
         expected_version=payload.version,
-        **person_fields(request.user, patch_fields(payload)),
+        **person_fields(request.user, patch_fields(payload, Person)),
     )
     return person_get(request, pk)
 
@@ -836,9 +861,9 @@ def person_delete(request, pk: int, params: Query[Version]):
 
 
 class DocumentFilters(Schema):
-    search: str | None = None
+    search: str | None = Field(None, max_length=SEARCH_MAX)
     kind: DocumentKind | None = None
-    year: int | None = None
+    year: int | None = Field(None, ge=1, le=9999)
 
 
 @router.get("/documents", response=list[DocumentOut], tags=["framework documents"])
@@ -887,7 +912,7 @@ def document_update(request, pk: int, payload: DocumentPatch):
         actor=request.user,
         document=document_get(request, pk),
         expected_version=payload.version,
-        **document_fields(request.user, patch_fields(payload)),
+        **document_fields(request.user, patch_fields(payload, FrameworkDocument)),
     )
 
 

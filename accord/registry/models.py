@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -61,10 +62,26 @@ class Country(VersionedModel):
         return reverse("registry:country_detail", args=[self.iso3])
 
 
+# An acronym is part of addresses (/organizations/OSCE/): it starts with a letter, so it is
+# never read as an id, and holds letters, digits and single - & . _ between them: no "/",
+# no "..", no spaces or control characters.
+ACRONYM_PATTERN = r"^[^\W\d_](?:[^\W_]|[-&._](?=[^\W_]))*\Z"
+acronym_validator = RegexValidator(
+    ACRONYM_PATTERN,
+    _(
+        "An acronym starts with a letter and holds letters and digits, with single - & . _ "
+        "between them (no spaces or slashes)."
+    ),
+    code="acronym",
+)
+
+
 class Organization(VersionedModel):
     """An intergovernmental organization: the home organization or a partner."""
 
-    acronym = models.CharField(_("acronym"), max_length=20, unique=True)
+    acronym = models.CharField(
+        _("acronym"), max_length=20, unique=True, validators=[acronym_validator]
+    )
     name = models.CharField(_("name"), max_length=200)
     former_names = models.JSONField(_("former names"), default=list, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=OrganizationKind.choices)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import copy
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -34,12 +35,14 @@ def organization_create(*, actor, **fields) -> Organization:
 
 @transaction.atomic
 def organization_update(
-    *, actor, organization: Organization, expected_version: int | None, **fields
+    *, actor, organization: Organization, expected_version: int | None, reason: str = "", **fields
 ) -> Organization:
     core.require_editor(actor)
     probe = Organization(pk=organization.pk, is_home=fields.get("is_home", organization.is_home))
     check_one_home(probe)
-    return core.update(organization, actor=actor, fields=fields, expected_version=expected_version)
+    return core.update(
+        organization, actor=actor, fields=fields, expected_version=expected_version, reason=reason
+    )
 
 
 def organization_delete(*, actor, organization: Organization, expected_version=None) -> None:
@@ -47,6 +50,10 @@ def organization_delete(*, actor, organization: Organization, expected_version=N
     if organization.is_home:
         raise ValidationError(_("The home organization cannot be deleted."))
     core.delete(organization, actor=actor, expected_version=expected_version)
+
+
+# The PostgreSQL exclusion constraint of migration 0002 (SQLite serialises writers instead).
+OVERLAP_CONSTRAINT = "membership_no_overlap"
 
 
 def check_no_overlap(membership: Membership) -> None:
@@ -100,26 +107,48 @@ def membership_create(
         note=note,
     )
     membership.full_clean()
-    # Serialise spells of one country in one organization: lock the country's other spells.
-    list(
-        Membership.objects.select_for_update()
-        .filter(organization=organization, country=country)
-        .values_list("pk", flat=True)
-    )
     check_no_overlap(membership)
-    return core.create(membership, actor=actor)
+    with overlap_guard(membership):
+        return core.create(membership, actor=actor)
+
+
+@contextmanager
+def overlap_guard(membership: Membership):
+    """Turn the database's own overlap refusal into the same message as check_no_overlap.
+
+    check_no_overlap() cannot see a spell another transaction is writing at the same moment:
+    no row exists yet to lock. On PostgreSQL the exclusion constraint `membership_no_overlap`
+    refuses the second of two such writes (it waits for the first to commit); on SQLite one
+    writer at a time already serialises them. A savepoint keeps the caller's transaction
+    usable for the message.
+    """
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        if OVERLAP_CONSTRAINT not in str(exc):
+            raise
+        check_no_overlap(membership)  # names the clash, now committed
+        raise ValidationError({"valid_from": _("These dates overlap another spell.")}) from exc
 
 
 @transaction.atomic
 def membership_update(
-    *, actor, membership: Membership, expected_version: int | None, **fields
+    *, actor, membership: Membership, expected_version: int | None, reason: str = "", **fields
 ) -> Membership:
     core.require_editor(actor)
     probe = copy.copy(membership)
     for name, value in fields.items():
         setattr(probe, name, value)
     check_no_overlap(probe)
-    return core.update(membership, actor=actor, fields=fields, expected_version=expected_version)
+    with overlap_guard(probe):
+        return core.update(
+            membership,
+            actor=actor,
+            fields=fields,
+            expected_version=expected_version,
+            reason=reason,
+        )
 
 
 def membership_delete(*, actor, membership: Membership, expected_version=None) -> None:
@@ -135,7 +164,14 @@ def partnership_create(*, actor, basis=(), shared_with=(), **fields) -> Partners
 
 @transaction.atomic
 def partnership_update(
-    *, actor, partnership: Partnership, expected_version, basis=None, shared_with=None, **fields
+    *,
+    actor,
+    partnership: Partnership,
+    expected_version,
+    basis=None,
+    shared_with=None,
+    reason: str = "",
+    **fields,
 ) -> Partnership:
     return core.update(
         partnership,
@@ -143,6 +179,7 @@ def partnership_update(
         fields=fields,
         expected_version=expected_version,
         m2m={"basis": basis, "shared_with": shared_with},
+        reason=reason,
     )
 
 
@@ -156,13 +193,16 @@ def person_create(*, actor, shared_with=(), **fields) -> Person:
 
 
 @transaction.atomic
-def person_update(*, actor, person: Person, expected_version, shared_with=None, **fields) -> Person:
+def person_update(
+    *, actor, person: Person, expected_version, shared_with=None, reason: str = "", **fields
+) -> Person:
     return core.update(
         person,
         actor=actor,
         fields=fields,
         expected_version=expected_version,
         m2m={"shared_with": shared_with},
+        reason=reason,
     )
 
 
@@ -177,7 +217,13 @@ def document_create(*, actor, shared_with=(), **fields) -> FrameworkDocument:
 
 @transaction.atomic
 def document_update(
-    *, actor, document: FrameworkDocument, expected_version, shared_with=None, **fields
+    *,
+    actor,
+    document: FrameworkDocument,
+    expected_version,
+    shared_with=None,
+    reason: str = "",
+    **fields,
 ) -> FrameworkDocument:
     return core.update(
         document,
@@ -185,6 +231,7 @@ def document_update(
         fields=fields,
         expected_version=expected_version,
         m2m={"shared_with": shared_with},
+        reason=reason,
     )
 
 
@@ -199,13 +246,16 @@ def country_create(*, actor, borders=(), **fields) -> Country:
 
 
 @transaction.atomic
-def country_update(*, actor, country: Country, expected_version, borders=None, **fields) -> Country:
+def country_update(
+    *, actor, country: Country, expected_version, borders=None, reason: str = "", **fields
+) -> Country:
     return core.update(
         country,
         actor=actor,
         fields=fields,
         expected_version=expected_version,
         m2m={"borders": borders},
+        reason=reason,
     )
 
 

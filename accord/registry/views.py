@@ -194,7 +194,7 @@ class OrganizationDeleteView(OrganizationObject, ObjectDeleteView):
 
 
 class OrganizationHistoryView(OrganizationObject, ObjectHistoryView):
-    pass
+    update_service = staticmethod(services.organization_update)
 
 
 # ---------------------------------------------------------------- countries
@@ -269,7 +269,7 @@ class CountryDeleteView(CountryObject, ObjectDeleteView):
 
 
 class CountryHistoryView(CountryObject, ObjectHistoryView):
-    pass
+    update_service = staticmethod(services.country_update)
 
 
 # ---------------------------------------------------------------- memberships
@@ -331,7 +331,7 @@ class MembershipDeleteView(MembershipObject, ObjectDeleteView):
 
 
 class MembershipHistoryView(MembershipObject, ObjectHistoryView):
-    pass
+    update_service = staticmethod(services.membership_update)
 
 
 # ---------------------------------------------------------------- partnerships
@@ -395,7 +395,7 @@ class PartnershipDeleteView(PartnershipObject, ObjectDeleteView):
 
 
 class PartnershipHistoryView(PartnershipObject, ObjectHistoryView):
-    pass
+    update_service = staticmethod(services.partnership_update)
 
 
 # ---------------------------------------------------------------- people
@@ -454,7 +454,7 @@ class PersonDeleteView(PersonObject, ObjectDeleteView):
 
 
 class PersonHistoryView(PersonObject, ObjectHistoryView):
-    pass
+    update_service = staticmethod(services.person_update)
 
 
 # ---------------------------------------------------------------- framework documents
@@ -512,4 +512,4 @@ class DocumentDeleteView(DocumentObject, ObjectDeleteView):
 
 
 class DocumentHistoryView(DocumentObject, ObjectHistoryView):
-    pass
+    update_service = staticmethod(services.document_update)

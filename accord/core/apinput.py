@@ -1,0 +1,58 @@
+"""Input rules every API schema shares: bounded lengths, and what null means in a PATCH."""
+
+from __future__ import annotations
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from ninja import Field
+
+from .api import invalid
+
+# A long text (notes, descriptions): generous, but bounded like every input.
+TEXT_MAX = 20_000
+# An acronym, an ISO code or a numeric id given as a reference to another record.
+REF_MAX = 40
+# Items in a list of references or names.
+LIST_MAX = 500
+# A search term.
+SEARCH_MAX = 200
+
+
+def max_length_of(model: type[models.Model], name: str) -> int:
+    field = model._meta.get_field(name)
+    return getattr(field, "max_length", None) or TEXT_MAX
+
+
+def text(model: type[models.Model], name: str, default="", **kwargs):
+    """A schema field for the model's text field `name`, as long as the column allows."""
+    return Field(default, max_length=max_length_of(model, name), **kwargs)
+
+
+def ref(default=..., **kwargs):
+    return Field(default, max_length=REF_MAX, **kwargs)
+
+
+def nulls_as_empty(model: type[models.Model], data: dict, where: str = "body") -> dict:
+    """Null in a PATCH: empty for text and lists, none for an optional relation or date.
+
+    A field that cannot be empty (a choice, a required number or relation) gets a 422 naming
+    it, instead of reaching the database as NULL.
+    """
+    for name, value in list(data.items()):
+        if value is not None:
+            continue
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if field.many_to_many:
+            data[name] = []
+        elif isinstance(field, models.JSONField):
+            data[name] = field.get_default()
+        elif field.null:
+            continue
+        elif isinstance(field, models.CharField | models.TextField) and not field.choices:
+            data[name] = ""
+        else:
+            raise invalid(name, "May not be null.", where)
+    return data
