@@ -132,6 +132,16 @@ def build_world(django_user_model):
         organization=osce,
         classification=Classification.RESTRICTED,
     )
+    # A document deleted at once: the "recently deleted" pages have something to show.
+    withdrawn = services.document_create(
+        actor=None,
+        key="withdrawn-draft",
+        title="Withdrawn draft",
+        year=2023,
+        kind="other",
+        classification=Classification.PUBLIC,
+    )
+    deletion = services.document_delete(actor=None, document=withdrawn)
     users = SimpleNamespace(
         admin=make_user(django_user_model, "admin", Role.ADMINISTRATOR),
         editor=make_user(django_user_model, "editor", Role.EDITOR),
@@ -151,6 +161,7 @@ def build_world(django_user_model):
         shared_person=shared_person,
         internal_person=internal_person,
         restricted_person=restricted_person,
+        deletion=deletion,
         users=users,
     )
 

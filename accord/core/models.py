@@ -143,3 +143,58 @@ class ApiToken(models.Model):
             expires=timezone.now() + timedelta(days=days) if days else None,
         )
         return token, raw
+
+
+class Deletion(models.Model):
+    """One delete through the services: the record, and what went with it, to bring back.
+
+    Every record deleted with it (cascades) and the root itself got a "-" history entry
+    dated exactly `deleted`; records that only lost a link to it got a "~" entry with the
+    same date. Restoring reads those entries back.
+    """
+
+    deleted = models.DateTimeField(_("deleted"), db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("deleted by"),
+    )
+    model = models.CharField(_("kind of record"), max_length=100)
+    object_id = models.BigIntegerField(_("record id"))
+    label = models.CharField(_("record"), max_length=300)
+    # [{"model": "registry.membership", "count": 57}, ...] — what went with it.
+    contents = models.JSONField(_("deleted with it"), default=list, blank=True)
+    # [{"model": "registry.person", "field": "partnership", "ids": [3], "links": [[3, 7]]}]:
+    # records that lost a link to a deleted record, and the id each pointed at.
+    unlinked = models.JSONField(_("links removed"), default=list, blank=True)
+    restored = models.DateTimeField(_("restored"), null=True, blank=True)
+    restored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("restored by"),
+    )
+
+    class Meta:
+        ordering = ["-deleted", "-pk"]
+        verbose_name = _("deletion")
+        verbose_name_plural = _("deletions")
+
+    def __str__(self):
+        return self.label
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("deleted_detail", args=[self.pk])
+
+    @property
+    def model_class(self):
+        from django.apps import apps
+
+        return apps.get_model(self.model)

@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from accord.core import views
+
 urlpatterns = [
     path(
         "login/",
@@ -10,4 +12,6 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("deleted/", views.DeletedListView.as_view(), name="deleted_list"),
+    path("deleted/<int:pk>/", views.DeletedDetailView.as_view(), name="deleted_detail"),
 ]

@@ -203,13 +203,18 @@ class ObjectDeleteView(PolicyMixin, View):
         raise NotImplementedError
 
     def delete(self, obj, version):
-        self.delete_service(
+        return self.delete_service(
             actor=self.request.user, expected_version=version, **{self.instance_name: obj}
         )
 
+    def context(self, obj, **extra):
+        from .services import delete_preview
+
+        return {"object": obj, "preview": delete_preview(obj), **extra}
+
     def get(self, request, *args, **kwargs):
         obj = self.get_object(request, **kwargs)
-        return render(request, self.template_name, {"object": obj})
+        return render(request, self.template_name, self.context(obj))
 
     def post(self, request, *args, **kwargs):
         obj = self.get_object(request, **kwargs)
@@ -221,10 +226,12 @@ class ObjectDeleteView(PolicyMixin, View):
             self.delete(obj, version)
         except (ConflictError, ValidationError) as exc:
             message = exc.message if isinstance(exc, ConflictError) else " ".join(exc.messages)
-            return render(
-                request, self.template_name, {"object": obj, "error": message}, status=409
-            )
-        messages.success(request, _("Deleted %(object)s.") % {"object": obj})
+            return render(request, self.template_name, self.context(obj, error=message), status=409)
+        messages.success(
+            request,
+            _("Deleted %(object)s. It can be brought back from “Recently deleted”.")
+            % {"object": obj},
+        )
         return HttpResponseRedirect(reverse(self.success_url_name))
 
 
@@ -287,3 +294,97 @@ class ObjectHistoryView(PolicyMixin, View):
                     % {"fields": ", ".join(restored.not_restored)},
                 )
         return HttpResponseRedirect(request.path)
+
+
+class DeletedListView(PolicyMixin, View):
+    """Records deleted lately, newest first, for editors to look at and bring back."""
+
+    edit = True
+
+    def get(self, request):
+        from django.core.paginator import Paginator
+
+        from .models import Deletion
+
+        page = Paginator(Deletion.objects.select_related("user", "restored_by"), 25).get_page(
+            request.GET.get("page", 1)
+        )
+        return render(
+            request,
+            "core/deleted_list.html",
+            {"title": _("Recently deleted"), "page_obj": page, "deletions": describe(page)},
+        )
+
+
+def describe(deletions) -> list[dict]:
+    """Each deletion with its kind of record and what went with it, in words."""
+    from django.apps import apps
+
+    rows = []
+    for deletion in deletions:
+        model = deletion.model_class
+        went = []
+        for entry in deletion.contents:
+            other = apps.get_model(entry["model"])
+            went.append(f"{entry['count']} {other._meta.verbose_name_plural}")
+        for entry in deletion.unlinked:
+            if "through" in entry:  # many-to-many links: shown in the records' history
+                continue
+            other = apps.get_model(entry["model"])
+            went.append(
+                _("%(count)s %(model)s lost their link")
+                % {"count": len(entry["ids"]), "model": other._meta.verbose_name_plural}
+            )
+        rows.append({"deletion": deletion, "kind": model._meta.verbose_name, "went": went})
+    return rows
+
+
+class DeletedDetailView(PolicyMixin, View):
+    """One deletion: what went, the record's history, and a button to bring it all back."""
+
+    edit = True
+
+    def get_deletion(self, pk):
+        from django.shortcuts import get_object_or_404
+
+        from .models import Deletion
+
+        return get_object_or_404(Deletion.objects.select_related("user", "restored_by"), pk=pk)
+
+    def get(self, request, pk):
+        deletion = self.get_deletion(pk)
+        record = deletion.model_class(pk=deletion.object_id)
+        page_obj, changes = history_page(record, user=request.user, page=request.GET.get("page"))
+        return render(
+            request,
+            "core/deleted_detail.html",
+            {
+                "title": _("Deleted: %(record)s") % {"record": deletion.label},
+                "deletion": deletion,
+                "row": describe([deletion])[0],
+                "page_obj": page_obj,
+                "changes": changes,
+            },
+        )
+
+    def post(self, request, pk):
+        from .services import restore_deletion
+
+        deletion = self.get_deletion(pk)
+        try:
+            restore_deletion(deletion, actor=request.user)
+        except ValidationError as exc:
+            messages.error(
+                request,
+                _("It cannot be brought back: %(reason)s") % {"reason": " ".join(exc.messages)},
+            )
+            return HttpResponseRedirect(request.path)
+        messages.success(request, _("Brought back %(record)s.") % {"record": deletion.label})
+        if deletion.not_restored:
+            messages.warning(
+                request,
+                _("Records deleted since could not be linked again in: %(fields)s.")
+                % {"fields": ", ".join(deletion.not_restored)},
+            )
+        restored = deletion.model_class._base_manager.get(pk=deletion.object_id)
+        return HttpResponseRedirect(restored.get_absolute_url())

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from accord.core.admin_mixins import UndoableDeleteMixin
+
 from .models import Country, FrameworkDocument, Membership, Organization, Partnership, Person
 
 
 @admin.register(Country)
-class CountryAdmin(SimpleHistoryAdmin):
+class CountryAdmin(UndoableDeleteMixin, SimpleHistoryAdmin):
     list_display = ["name", "iso3", "iso2", "region", "subregion", "cow_code"]
     list_filter = ["region"]
     search_fields = ["name", "iso3", "iso2", "official_name"]
@@ -20,7 +22,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SimpleHistoryAdmin):
+class OrganizationAdmin(UndoableDeleteMixin, SimpleHistoryAdmin):
     list_display = ["acronym", "name", "kind", "headquarters", "founded", "is_home"]
     list_filter = ["kind", "is_home"]
     search_fields = ["acronym", "name"]
@@ -29,7 +31,7 @@ class OrganizationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(UndoableDeleteMixin, SimpleHistoryAdmin):
     list_display = ["organization", "country", "status", "valid_from", "valid_to", "source"]
     list_filter = ["status", "organization"]
     search_fields = ["country__name", "organization__acronym"]
@@ -38,7 +40,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(SimpleHistoryAdmin):
+class PartnershipAdmin(UndoableDeleteMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "type", "status", "priority", "classification"]
     list_filter = ["status", "priority", "classification"]
     search_fields = ["organization__acronym", "partner__acronym", "partner__name"]
@@ -48,7 +50,7 @@ class PartnershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(UndoableDeleteMixin, SimpleHistoryAdmin):
     list_display = ["name", "title", "organization", "classification"]
     list_filter = ["classification", "organization"]
     search_fields = ["name", "email", "title"]
@@ -58,7 +60,7 @@ class PersonAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FrameworkDocument)
-class FrameworkDocumentAdmin(SimpleHistoryAdmin):
+class FrameworkDocumentAdmin(UndoableDeleteMixin, SimpleHistoryAdmin):
     list_display = ["title", "year", "place", "kind", "classification"]
     list_filter = ["kind", "classification"]
     search_fields = ["title", "key"]

@@ -8,7 +8,9 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q,
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from accord.core import policy
 from accord.core.history import visible_history
+from accord.core.models import Deletion
 
 from .choices import MEMBER_STATUSES, MembershipStatus
 from .models import Country, FrameworkDocument, Membership, Organization, Partnership, Person
@@ -229,9 +231,14 @@ def recent_changes(*, user, limit: int = 10) -> list[dict]:
         # Versions the user could see, of records they see now; deletions by the version
         # that was deleted.
         visible = model.objects.visible_to(user).values("pk")
+        # A record deleted along with another shows as that one deletion, not one each.
+        went_along = Deletion.objects.filter(deleted=OuterRef("history_date")).filter(
+            ~Q(model=model._meta.label_lower) | ~Q(object_id=OuterRef("id"))
+        )
         rows.extend(
             visible_history(model, user)
             .filter(Q(id__in=visible) | Q(history_type="-"))
+            .exclude(Q(history_type="-") & Exists(went_along))
             .select_related("history_user")
             .order_by("-history_id")[:limit]
         )
@@ -247,6 +254,12 @@ def recent_changes(*, user, limit: int = 10) -> list[dict]:
             country_ids.add(row.country_id)
     orgs = dict(Organization.objects.filter(pk__in=org_ids).values_list("pk", "acronym"))
     countries = dict(Country.objects.filter(pk__in=country_ids).values_list("pk", "name"))
+    # Editors follow a deletion to the page that brings it back.
+    deletions = {}
+    deleted_on = [row.history_date for row in rows if row.history_type == "-"]
+    if deleted_on and policy.can_edit(user):
+        for deletion in Deletion.objects.filter(deleted__in=deleted_on):
+            deletions[(deletion.model, deletion.object_id)] = deletion.get_absolute_url()
     entries = []
     for row in rows:
         model = row.instance_type
@@ -260,8 +273,9 @@ def recent_changes(*, user, limit: int = 10) -> list[dict]:
             label = row.acronym
         else:
             label = row.name
-        url = None
-        if row.history_type != "-":
+        if row.history_type == "-":
+            url = deletions.get((model._meta.label_lower, row.id))
+        else:
             url = model(**{"pk": row.id, **_url_fields(model, row)}).get_absolute_url()
         entries.append(
             {

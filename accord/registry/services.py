@@ -45,11 +45,11 @@ def organization_update(
     )
 
 
-def organization_delete(*, actor, organization: Organization, expected_version=None) -> None:
+def organization_delete(*, actor, organization: Organization, expected_version=None):
     core.require_editor(actor)
     if organization.is_home:
         raise ValidationError(_("The home organization cannot be deleted."))
-    core.delete(organization, actor=actor, expected_version=expected_version)
+    return core.delete(organization, actor=actor, expected_version=expected_version)
 
 
 # The PostgreSQL exclusion constraint of migration 0002 (SQLite serialises writers instead).
@@ -151,8 +151,8 @@ def membership_update(
         )
 
 
-def membership_delete(*, actor, membership: Membership, expected_version=None) -> None:
-    core.delete(membership, actor=actor, expected_version=expected_version)
+def membership_delete(*, actor, membership: Membership, expected_version=None):
+    return core.delete(membership, actor=actor, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -183,8 +183,8 @@ def partnership_update(
     )
 
 
-def partnership_delete(*, actor, partnership: Partnership, expected_version=None) -> None:
-    core.delete(partnership, actor=actor, expected_version=expected_version)
+def partnership_delete(*, actor, partnership: Partnership, expected_version=None):
+    return core.delete(partnership, actor=actor, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -206,8 +206,8 @@ def person_update(
     )
 
 
-def person_delete(*, actor, person: Person, expected_version=None) -> None:
-    core.delete(person, actor=actor, expected_version=expected_version)
+def person_delete(*, actor, person: Person, expected_version=None):
+    return core.delete(person, actor=actor, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -235,8 +235,8 @@ def document_update(
     )
 
 
-def document_delete(*, actor, document: FrameworkDocument, expected_version=None) -> None:
-    core.delete(document, actor=actor, expected_version=expected_version)
+def document_delete(*, actor, document: FrameworkDocument, expected_version=None):
+    return core.delete(document, actor=actor, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -259,5 +259,5 @@ def country_update(
     )
 
 
-def country_delete(*, actor, country: Country, expected_version=None) -> None:
-    core.delete(country, actor=actor, expected_version=expected_version)
+def country_delete(*, actor, country: Country, expected_version=None):
+    return core.delete(country, actor=actor, expected_version=expected_version)

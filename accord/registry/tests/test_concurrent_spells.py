@@ -7,6 +7,7 @@ concurrent creates succeeded); on SQLite one writer at a time does.
 
 import datetime
 import threading
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -29,10 +30,17 @@ def run_together(work, n=WRITERS):
     def run(i):
         try:
             barrier.wait(timeout=10)
-            outcomes[i] = ("ok", work(i))
+            for _attempt in range(200):
+                try:
+                    outcomes[i] = ("ok", work(i))
+                    break
+                except OperationalError as exc:
+                    # The test database on SQLite is shared in memory, where a busy table
+                    # fails at once instead of waiting as the real file database does: wait.
+                    if "locked" not in str(exc):
+                        raise
+                    time.sleep(0.02)
         except ValidationError as exc:
-            outcomes[i] = ("refused", exc)
-        except OperationalError as exc:  # e.g. SQLite's lock timeout: a refusal, never a save
             outcomes[i] = ("refused", exc)
         except Exception as exc:  # noqa: BLE001 - reported by the test
             outcomes[i] = ("error", exc)
@@ -112,9 +120,10 @@ def test_concurrent_patches_into_overlap_leave_no_overlap(pair):
 
     outcomes = run_together(stretch)
     assert "error" not in [k for k, _ in outcomes], outcomes
+    assert None not in outcomes
     assert overlapping(org, country) == []
     # The last spell may stretch freely: nothing follows it.
-    assert [k for k, _ in outcomes].count("ok") >= 1
+    assert outcomes[-1][0] == "ok"
 
 
 def test_an_overlap_is_refused_even_past_the_service_check(pair):
