@@ -1,8 +1,10 @@
 """Wiring of the REST API under /api/v1: routers only, no logic."""
 
 from accord.core.api import auth_router, create_api
+from accord.core.deletions_api import router as deletions_router
 from accord.registry.api import router as registry_router
 
 api = create_api()
 api.add_router("/auth", auth_router)
 api.add_router("", registry_router)
+api.add_router("", deletions_router)

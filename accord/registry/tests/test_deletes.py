@@ -160,3 +160,28 @@ def test_history_of_the_deleted_record_names_links_to_deleted_records(world, cli
     assert "Gone Doc (1999) (deleted)" in text
     viewer = client_for(world.users.viewer).get(f"/partnerships/{p.pk}/history/").content.decode()
     assert "Gone Doc (1999) (deleted)" in viewer
+
+
+def test_the_api_lists_deletions_and_brings_one_back(world, client_for):
+    editor = client_for(world.users.editor)
+    response = editor.delete(f"/api/v1/organizations/SCO?version={world.sco.version}")
+    assert response.status_code == 204
+    listed = editor.get("/api/v1/deleted").json()
+    assert listed["count"] == 2
+    newest = listed["items"][0]
+    assert newest["label"] == "SCO" and newest["model"] == "registry.organization"
+    assert {"model": "registry.membership", "count": 3} in newest["went_with_it"]
+    restored = editor.post(f"/api/v1/deleted/{newest['id']}/restore")
+    assert restored.status_code == 200
+    assert restored.json()["restored"] is not None
+    assert editor.get("/api/v1/organizations/SCO/members").json()["count"] == 3
+    again = editor.post(f"/api/v1/deleted/{newest['id']}/restore")
+    assert again.status_code == 422
+    assert "already undone" in again.json()["detail"][0]["msg"]
+
+
+@pytest.mark.parametrize("role", ["viewer", "partner"])
+def test_the_deletions_api_is_for_editors(world, client_for, role):
+    client = client_for(getattr(world.users, role))
+    assert client.get("/api/v1/deleted").status_code == 403
+    assert client.post(f"/api/v1/deleted/{world.deletion.pk}/restore").status_code == 403
