@@ -7,9 +7,8 @@ from django.db import models
 from ninja import Field
 
 from .api import invalid
+from .forms import TEXT_MAX  # a long text (notes, descriptions): the same limit as forms
 
-# A long text (notes, descriptions): generous, but bounded like every input.
-TEXT_MAX = 20_000
 # An acronym, an ISO code or a numeric id given as a reference to another record.
 REF_MAX = 40
 # Items in a list of references or names.

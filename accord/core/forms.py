@@ -1,9 +1,12 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from . import policy
 
+# The longest text a form takes (the API's limit too).
+TEXT_MAX = 20_000
 # The largest id PostgreSQL and SQLite store (bigint).
 BIGINT_MAX = 2**63 - 1
 
@@ -62,6 +65,11 @@ class VersionedModelForm(forms.ModelForm):
             ]
         for field in self.fields.values():
             bounded(field)
+            if isinstance(field, forms.CharField) and field.max_length is None:
+                # Long texts (descriptions, notes) are bounded like every input.
+                field.max_length = TEXT_MAX
+                field.validators.append(MaxLengthValidator(TEXT_MAX))
+                field.widget.attrs.setdefault("maxlength", str(TEXT_MAX))
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")

@@ -14,6 +14,8 @@ from .choices import (
 from .models import Country, FrameworkDocument, Organization, Partnership, Person
 from .selectors import home_member_ids
 
+# Longer search terms are refused by the form (SQLite cannot take a huge LIKE pattern).
+SEARCH_MAX = 200
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
@@ -40,7 +42,10 @@ def region_choices():
 
 class OrganizationFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        method="search", label=_("Search"), widget=search_widget(_("Acronym or name"))
+        max_length=SEARCH_MAX,
+        method="search",
+        label=_("Search"),
+        widget=search_widget(_("Acronym or name")),
     )
     kind = django_filters.ChoiceFilter(
         empty_label=_("All"),
@@ -96,7 +101,10 @@ class OrganizationFilterSet(django_filters.FilterSet):
 
 class CountryFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        method="search", label=_("Search"), widget=search_widget(_("Name or ISO code"))
+        max_length=SEARCH_MAX,
+        method="search",
+        label=_("Search"),
+        widget=search_widget(_("Name or ISO code")),
     )
     region = django_filters.ChoiceFilter(
         empty_label=_("All"), choices=region_choices, label=_("Region"), widget=select_widget()
@@ -125,7 +133,10 @@ class CountryFilterSet(django_filters.FilterSet):
 
 class PartnershipFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        method="search", label=_("Search"), widget=search_widget(_("Organization"))
+        max_length=SEARCH_MAX,
+        method="search",
+        label=_("Search"),
+        widget=search_widget(_("Organization")),
     )
     status = django_filters.ChoiceFilter(
         empty_label=_("All"),
@@ -158,7 +169,10 @@ class PartnershipFilterSet(django_filters.FilterSet):
 
 class PersonFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        method="search", label=_("Search"), widget=search_widget(_("Name, title or email"))
+        max_length=SEARCH_MAX,
+        method="search",
+        label=_("Search"),
+        widget=search_widget(_("Name, title or email")),
     )
     organization = django_filters.ModelChoiceFilter(
         empty_label=_("All"),
@@ -181,7 +195,10 @@ class PersonFilterSet(django_filters.FilterSet):
 
 class FrameworkDocumentFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        method="search", label=_("Search"), widget=search_widget(_("Title or place"))
+        max_length=SEARCH_MAX,
+        method="search",
+        label=_("Search"),
+        widget=search_widget(_("Title or place")),
     )
     kind = django_filters.ChoiceFilter(
         empty_label=_("All"), choices=DocumentKind.choices, label=_("Kind"), widget=select_widget()

@@ -361,3 +361,20 @@ def test_r1_restore_keeps_the_no_overlap_rule(world, client_for):
         {"version": spell.version, "note": "still editable"},
     )
     assert response.status_code == 200
+
+
+def test_b3_a_huge_text_in_a_web_form_is_a_form_error(world, client_for):
+    from accord.registry.tests.test_conflict import open_form
+
+    client = client_for(world.users.editor)
+    data = open_form(client, "/organizations/UN/edit/")
+    response = client.post("/organizations/UN/edit/", {**data, "description": "d" * 1_000_000})
+    assert response.status_code == 400
+    assert "description" in response.context["form"].errors
+    assert Organization.objects.get(acronym="UN").version == 1
+
+
+@pytest.mark.parametrize("page", ["/organizations/", "/people/", "/partnerships/", "/countries/"])
+def test_b3_a_huge_search_on_a_list_page_finds_nothing_without_breaking(world, client_for, page):
+    response = client_for(world.users.viewer).get(page, {"q": "%_" * 50_000})
+    assert response.status_code == 200
