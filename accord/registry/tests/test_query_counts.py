@@ -442,3 +442,40 @@ def test_the_hub_grows_what_it_says(world, hub):
     assert Membership.objects.filter(organization=hub.hub).count() == SMALL + 1
     hub.grow_history(hub.main_person, SMALL)
     assert hub.main_person.history.count() == SMALL
+
+
+def test_deleted_records_cost_the_same_at_any_size(world, client_for):
+    """The "recently deleted" page (25 a page) and the API list, at 5 and 100 deletions."""
+    made = []
+
+    def grow(n):
+        while len(made) < n:
+            i = len(made)
+            doc = services.document_create(
+                actor=None, key=f"gone-{i}", title=f"Gone {i:03d}", year=2000, kind="other"
+            )
+            services.document_delete(actor=world.users.editor, document=doc)
+            made.append(f"Gone {i:03d}")
+        return made[::-1][:20]  # the newest ones, on the first page
+
+    assert_same_queries(
+        client_for(world.users.editor), ["/deleted/", f"/api/v1/deleted?{LIMIT}"], grow
+    )
+
+
+def test_a_deletion_page_costs_the_same_whatever_went_with_it(world, hub, client_for):
+    """An organization deleted with 5 or with 100 spells: its deletion page costs the same."""
+    client = client_for(world.users.editor)
+    counts = {}
+    for n in (SMALL, LARGE):
+        org = services.organization_create(
+            actor=None, acronym=f"GONE{n}", name=f"Gone {n}", kind="other"
+        )
+        for country in hub.countries[:n]:
+            services.membership_create(actor=None, organization=org, country=country, status="full")
+        deletion = services.organization_delete(actor=world.users.editor, organization=org)
+        url = deletion.get_absolute_url()
+        client.get(url)
+        counts[n], response = count_queries(client, url)
+        assert f"{n} memberships" in shown(response)
+    assert counts[SMALL] == counts[LARGE], counts
