@@ -93,6 +93,18 @@ class DeletePreview:
     blocked_by: list[str]
 
 
+def _blockers(exc: models.ProtectedError) -> list[str]:
+    """ "2 people (Ada, Ben)" for each kind of record that protects the one to delete."""
+    by_model: dict = {}
+    for obj in exc.protected_objects:
+        by_model.setdefault(type(obj), []).append(str(obj))
+    lines = []
+    for model, names in sorted(by_model.items(), key=lambda item: item[0]._meta.model_name):
+        shown = ", ".join(sorted(names)[:5]) + (", …" if len(names) > 5 else "")
+        lines.append(f"{len(names)} {_names_of(model, len(names))} ({shown})")
+    return lines
+
+
 def _names_of(model: type[models.Model], count: int) -> str:
     meta = model._meta
     return str(meta.verbose_name if count == 1 else meta.verbose_name_plural)
@@ -109,8 +121,7 @@ def delete_preview(instance: models.Model) -> DeletePreview:
     try:
         collector = _collect(instance)
     except models.ProtectedError as exc:
-        names = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
-        return DeletePreview(cascades=[], unlinks=[], blocked_by=names)
+        return DeletePreview(cascades=[], unlinks=[], blocked_by=_blockers(exc))
     cascades = [
         (_names_of(model, len(objs)), len(objs))
         for model, objs in collector.data.items()
@@ -139,10 +150,9 @@ def delete(instance: models.Model, *, actor, expected_version: int | None = None
         try:
             collector = _collect(current)
         except models.ProtectedError as exc:
-            names = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
             raise ValidationError(
                 _("It cannot be deleted while these refer to it: %(names)s.")
-                % {"names": ", ".join(names)}
+                % {"names": "; ".join(_blockers(exc))}
             ) from exc
         when = timezone.now()
         user = actor if actor is not None and actor.is_authenticated else None

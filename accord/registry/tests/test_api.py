@@ -517,7 +517,7 @@ def test_the_home_organization_cannot_be_deleted(editor):
 def test_a_referenced_organization_cannot_be_deleted(editor):
     response = editor.delete("/api/v1/organizations/UN")  # Una Shared works there
     assert response.status_code == 422
-    assert "people" in error_text(response)
+    assert "1 person (Una Shared)" in error_text(response)
     assert Organization.objects.filter(acronym="UN").exists()
 
 
@@ -607,6 +607,7 @@ def test_junk_bodies_never_get_a_500(world, editor):
         "partnerships": world.p_sco.pk,
         "persons": world.internal_person.pk,
         "documents": world.secret_doc.pk,
+        "deleted": world.deletion.pk,
     }
     sent = 0
     for method, path, operation in write_operations():

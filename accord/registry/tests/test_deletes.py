@@ -29,7 +29,10 @@ def test_the_confirm_page_lists_what_goes_with_it(world, sco_linked, client_for)
 def test_the_confirm_page_says_what_blocks_a_delete(world, client_for):
     response = client_for(world.users.editor).get("/organizations/UN/delete/")
     text = response.content.decode()
-    assert "It cannot be deleted while these refer to it: people, profiles." in text
+    assert (
+        "It cannot be deleted while these refer to it: 1 person (Una Shared); 1 profile (partner "
+        in text
+    )
     assert 'type="submit" disabled' in text
 
 
