@@ -196,6 +196,9 @@ def history_page(instance: models.Model, *, user, page: int = 1, per_page: int =
     chain = [*records, previous]
     for record, older in zip(chain, chain[1:], strict=False):
         change = Change(record=record, kind=KIND.get(record.history_type, record.history_type))
+        if record.history_type == "-":  # the record as it was deleted: nothing changed in it
+            changes.append(change)
+            continue
         for name in fields:
             field = model._meta.get_field(name)
             new = getattr(record, field.attname)
