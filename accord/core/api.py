@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from functools import wraps
+
+from django.conf import settings
 from django.contrib.auth import authenticate
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils import timezone
-from ninja import NinjaAPI, Router, Schema
+from ninja import Field, NinjaAPI, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
-from ninja.throttling import AnonRateThrottle
+from pydantic import create_model
 
-from . import policy
+from . import accounts, policy
 from .exceptions import ConflictError
 from .models import ApiToken, hash_token
+from .security import LoginRateThrottle, lockout_message, needs_two_factor
 
 
 class BearerToken(HttpBearer):
@@ -36,6 +43,41 @@ class BearerToken(HttpBearer):
             ApiToken.objects.filter(pk=found.pk).update(last_used=now)
         request.user = found.user
         return found.user
+
+
+class AccordSessionAuth(SessionAuth):
+    """Django's session, with its CSRF check on writes; no session at all is a 401, not a 403.
+
+    Ninja checks the CSRF token before it looks at the session, so an anonymous write got
+    "CSRF check Failed"; a logged-in write without the token is still refused with a 403.
+    """
+
+    def __call__(self, request):
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
+def docs_access(view):
+    """The schema and docs page: for a session or a bearer token; 401 or the login otherwise."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            bearer = BearerToken()
+            header = request.headers.get("Authorization", "")
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() != bearer.openapi_scheme or not bearer.authenticate(
+                request, token.strip()
+            ):
+                if request.path_info.endswith(".json"):
+                    response = JsonResponse({"detail": "Authentication required."}, status=401)
+                    response["WWW-Authenticate"] = "Bearer"
+                    return response
+                return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def has_nul(value) -> bool:
@@ -81,8 +123,94 @@ def invalid(field: str, message: str, where: str = "body") -> NinjaValidationErr
     return NinjaValidationError([{"loc": [where, field], "msg": message, "type": "value_error"}])
 
 
+class Error(Schema):
+    """Every error but a 409 or a 422: `{"detail": "..."}`."""
+
+    detail: str
+
+
+class FieldError(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str | None = None
+
+
+class InvalidInput(Schema):
+    """422: `detail[].loc` names the field, `detail[].msg` the reason."""
+
+    detail: list[FieldError]
+
+
+class Conflict(Schema):
+    """409: the record changed since the version you read."""
+
+    detail: str
+    current_version: int | None = None
+
+
+# The errors any operation may answer, declared once here rather than on every endpoint.
+ERROR_MODELS = {
+    400: create_model("BadRequestResponse", response=(Error, ...)),
+    401: create_model("UnauthorizedResponse", response=(Error, ...)),
+    403: create_model("ForbiddenResponse", response=(Error, ...)),
+    404: create_model("NotFoundResponse", response=(Error, ...)),
+    409: create_model("ConflictResponse", response=(Conflict, ...)),
+    422: create_model("InvalidInputResponse", response=(InvalidInput, ...)),
+    429: create_model("ThrottledResponse", response=(Error, ...)),
+}
+ERROR_DESCRIPTIONS = {
+    400: "The body is not JSON",
+    401: "No valid token or session",
+    403: "Your role may not do this",
+    404: "No such record, or one you may not see",
+    409: "Stale version: the record changed since you read it",
+    422: "Invalid input",
+    429: "Too many requests",
+}
+BODY_SOURCES = {"body", "form", "file"}
+
+
+def error_statuses(operation) -> list[int]:
+    """The error statuses an operation can answer, read from what it declares."""
+    sources = {model.__ninja_param_source__ for model in operation.models}
+    statuses = []
+    if sources & BODY_SOURCES:
+        statuses.append(400)
+    if operation.auth_callbacks:
+        statuses += [401, 403]
+    if "{" in operation.path:
+        statuses.append(404)
+    if {"PATCH", "DELETE"} & set(operation.methods):
+        statuses.append(409)
+    if sources:
+        statuses.append(422)
+    if operation.throttle_objects:
+        statuses.append(429)
+    return statuses
+
+
+class AccordOpenAPISchema(OpenAPISchema):
+    """Ninja's schema, with the error responses every operation can give."""
+
+    def responses(self, operation):
+        result = super().responses(operation)
+        media_type = self.api.renderer.media_type
+        for status in error_statuses(operation):
+            schema = self._create_schema_from_model(ERROR_MODELS[status], mode="serialization")[0]
+            result.setdefault(status, {"description": ERROR_DESCRIPTIONS[status]})
+            result[status]["content"] = {media_type: {"schema": schema}}
+        return result
+
+
+class AccordAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return AccordOpenAPISchema(api=self, path_prefix=path_prefix)
+
+
 def create_api(**kwargs) -> NinjaAPI:
-    api = NinjaAPI(
+    api = AccordAPI(
         title="Accord API",
         version="1",
         description=(
@@ -90,11 +218,11 @@ def create_api(**kwargs) -> NinjaAPI:
             "<token>` (POST /api/v1/auth/token) or a browser session."
         ),
         # Session auth checks Django's CSRF token on writes, for the web UI's own calls.
-        auth=[BearerToken(), SessionAuth()],
+        auth=[BearerToken(), AccordSessionAuth()],
         urls_namespace="api",
         parser=NulFreeParser(),
         # The description and its docs page are for users with an account, like every page.
-        docs_decorator=login_required,
+        docs_decorator=docs_access,
         **kwargs,
     )
 
@@ -131,10 +259,26 @@ def create_api(**kwargs) -> NinjaAPI:
 class TokenIn(Schema):
     username: str
     password: str
+    # A second login under the same name replaces the token made by the first.
+    name: str = Field(accounts.DEFAULT_LOGIN_TOKEN_NAME, max_length=100)
+    # The code from the authenticator app, for users who set up two-factor login.
+    code: str | None = None
 
 
 class TokenOut(Schema):
     token: str
+    expires: datetime | None
+
+
+class TokenInfo(Schema):
+    """A token as its owner sees it: never the secret or its hash."""
+
+    id: int
+    name: str
+    prefix: str
+    created: datetime
+    expires: datetime | None
+    last_used: datetime | None
 
 
 auth_router = Router(tags=["auth"])
@@ -143,17 +287,55 @@ auth_router = Router(tags=["auth"])
 @auth_router.post(
     "/token",
     auth=None,
-    response={200: TokenOut, 401: dict},
-    # Slows down password guessing; the cache is per process unless a shared one is set up.
-    throttle=[AnonRateThrottle("20/m")],
+    response={200: TokenOut, 401: dict, 403: dict, 429: dict},
+    # Password attempts per client address, counted in the shared cache; django-axes also
+    # locks a username out from an address after ACCORD_LOGIN_FAILURE_LIMIT failures.
+    throttle=[LoginRateThrottle()],
 )
 def token_create(request, payload: TokenIn):
-    """Exchange a username and password for a bearer token."""
+    """Exchange a username and password (and 2FA code, if set up) for a bearer token.
+
+    A login replaces the user's earlier token of the same `name`; it lives
+    ACCORD_LOGIN_TOKEN_DAYS days.
+    """
     user = authenticate(request, username=payload.username, password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        raise HttpError(429, lockout_message())
     if user is None or not policy.can_view(user):
         raise HttpError(401, "Wrong username or password.")
-    _, raw = ApiToken.issue(user=user, name="api login")
-    return {"token": raw}
+    device = accounts.totp_device(user)
+    if device is not None:
+        if not payload.code:
+            raise HttpError(401, "This account needs the code from its authenticator app.")
+        if not accounts.totp_check(device, payload.code):
+            # Counted like a wrong password, so codes cannot be guessed either.
+            user_login_failed.send(
+                sender=__name__, credentials={"username": payload.username}, request=request
+            )
+            if getattr(request, "axes_locked_out", False):
+                raise HttpError(429, lockout_message())
+            raise HttpError(401, "Wrong or expired code.")
+    elif needs_two_factor(user):
+        raise HttpError(403, "Set up two-factor authentication in Accord first.")
+    token, raw = accounts.token_create(
+        user=user, name=payload.name, days=settings.ACCORD_LOGIN_TOKEN_DAYS, replace=True
+    )
+    return {"token": raw, "expires": token.expires}
+
+
+@auth_router.get("/tokens", response=list[TokenInfo])
+def token_list(request):
+    """Your own API tokens."""
+    require_view(request)
+    return list(accounts.token_list(user=request.user))
+
+
+@auth_router.delete("/tokens/{token_id}", response={204: None})
+def token_revoke(request, token_id: int):
+    """Revoke one of your own tokens (another user's is a 404)."""
+    require_view(request)
+    accounts.token_revoke(user=request.user, pk=token_id)
+    return Status(204, None)
 
 
 def require_view(request) -> None:

@@ -2,9 +2,11 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -19,6 +21,26 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 DATA_DIR = Path(os.environ.get("ACCORD_DATA_DIR", Path.cwd() / "data")).resolve()
 
+
+def private_data_dir() -> None:
+    """Make the data directory (database, secret key, uploads) for its owner only: 0700."""
+    DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if DATA_DIR.stat().st_mode & 0o077:
+        try:
+            DATA_DIR.chmod(0o700)
+        except PermissionError:  # not ours to change; the files in it are still 0600
+            pass
+
+
+def private_file(path: Path) -> None:
+    """Create `path` readable by its owner only (0600), or take group and other access away."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+
+
 DEBUG = env_bool("ACCORD_DEBUG", False)
 
 
@@ -28,8 +50,10 @@ def secret_key() -> str:
     if key:
         return key
     path = DATA_DIR / "secret_key"
-    if not path.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
+    private_data_dir()
+    if path.exists():
+        private_file(path)  # a key made by an older Accord may be readable by others
+    else:
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:  # another process made it first
@@ -49,7 +73,8 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, on a site that asks for the second factor when ACCORD_REQUIRE_2FA is on.
+    "accord.core.admin_apps.AccordAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -63,12 +88,20 @@ INSTALLED_APPS = [
     "template_partials",
     "simple_history",
     "ninja",
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "accord.core",
     "accord.registry",
     "accord.importers",
 ]
 
 MIDDLEWARE = [
+    # First, so that its one log line per request times and sees everything below it.
+    "accord.core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -76,11 +109,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "accord.core.middleware.LoginRequiredMiddleware",
+    # Security (see "Security" in README.md): CSP, Permissions-Policy, required 2FA, lockout.
+    "csp.middleware.CSPMiddleware",
+    "accord.core.security.PermissionsPolicyMiddleware",
+    "accord.core.security.TwoFactorRequiredMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page or JSON.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "accord.urls"
@@ -111,9 +151,15 @@ def database_config() -> dict:
         config = dj_database_url.parse(url, conn_max_age=60)
     else:
         # The data directory holds the database and uploads; a new install starts without one.
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        private_data_dir()
         config = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "accord.sqlite3")}
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        name = str(config.get("NAME") or "")
+        if name and name != ":memory:" and not name.startswith("file:"):
+            # Made 0600 before SQLite opens it: its -wal and -shm files then take that mode too
+            # (accord/core/apps.py tightens the files of an existing database).
+            if Path(name).parent.is_dir():
+                private_file(Path(name))
         config.setdefault("OPTIONS", {})
         config["OPTIONS"].update(
             {
@@ -134,6 +180,61 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+# --- Security: login lockout, client address, sessions, CSP, two-factor -------------------
+# django-axes checks the lockout first, then Django's model backend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "accord.core.security.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Reverse proxies in front of Accord that append the client to X-Forwarded-For. With 0 (the
+# default) the header is ignored and the client is REMOTE_ADDR, so it cannot be forged.
+ACCORD_TRUSTED_PROXIES = int(os.environ.get("ACCORD_TRUSTED_PROXIES", "0"))
+NINJA_NUM_PROXIES = ACCORD_TRUSTED_PROXIES
+# Failures are counted in the database, so every gunicorn worker and server sees them.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("ACCORD_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ACCORD_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "accord.core.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "accord.core.security.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Password attempts on POST /api/v1/auth/token per client address, across all usernames.
+ACCORD_LOGIN_RATE = os.environ.get("ACCORD_LOGIN_RATE", "20/m")
+# Bearer tokens made by POST /api/v1/auth/token live this long; one per name and user.
+ACCORD_LOGIN_TOKEN_DAYS = int(os.environ.get("ACCORD_LOGIN_TOKEN_DAYS", "30"))
+
+# A session unused for this long is logged out: every request pushes the expiry forward.
+SESSION_COOKIE_AGE = 60 * int(os.environ.get("ACCORD_SESSION_IDLE_MINUTES", "60"))
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Administrators and editors must log in with a TOTP code (and set one up first).
+ACCORD_REQUIRE_2FA = env_bool("ACCORD_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "Accord"
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        # 'unsafe-inline' for styles only: the world map SVG carries its own <style> and the
+        # map legend's swatches take their data-driven colours from style attributes. Scripts
+        # stay 'self' only, which is what stops injected markup from running.
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+    }
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
+# --- end of security block -----------------------------------------------------------------
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "registry:dashboard"
@@ -158,6 +259,9 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "uploads"
+# Uploaded files, like the database, are for the account that runs Accord only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 MEDIA_URL = "media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -174,9 +278,64 @@ ACCORD_API_MAX_PAGE_SIZE = 500
 # Tokens live this long (days) unless revoked.
 ACCORD_TOKEN_DAYS = int(os.environ.get("ACCORD_TOKEN_DAYS", "365"))
 
+# --- Operations: logs, cache, sessions, background tasks ------------------------------------
+# Logs: one JSON line per record on stdout; accord.access writes one per request. A 4xx is in
+# its access line; the filter keeps it from repeating with a traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "accord.core.logging.JsonFormatter"}},
+    "filters": {"quiet_client_errors": {"()": "accord.core.logging.QuietClientErrors"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+            "filters": ["quiet_client_errors"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "accord.access": {"level": "INFO"},
+        "django_tasks": {"level": "INFO"},
+        "django_tasks_db": {"level": "INFO"},
+    },
 }
+
+# Redis (optional): the cache, sessions, login throttling and the task queue then share it.
+REDIS_URL = os.environ.get("ACCORD_REDIS_URL", "").strip()
+
+# The default cache is shared by every gunicorn worker (login throttling counts on it): Redis
+# when configured, else a table in the database (made after `migrate` by core's apps.py).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "accord",
+        }
+    }
+    # Sessions are read from Redis and kept in the database too, so a Redis restart keeps them.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "accord_cache",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Background tasks (django-tasks): work that should not hold a request (reminders, imports,
+# reindexing, generated documents) is a @task in an app's tasks.py, enqueued with
+# `the_task.enqueue(...)` and run by `accord worker`. See accord/core/tasks.py. The queue is
+# in the database, or in Redis (RQ) when ACCORD_REDIS_URL is set.
+if REDIS_URL:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A task waiting longer than this (seconds) means no worker is taking tasks: /healthz errs.
+ACCORD_TASKS_MAX_WAIT = int(os.environ.get("ACCORD_TASKS_MAX_WAIT", "300"))
+# --- end of operations block ----------------------------------------------------------------

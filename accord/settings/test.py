@@ -9,3 +9,19 @@ STORAGES = {
 }
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
+
+# The database cache, whatever the environment says: a test's cache entries roll back with it.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "accord_cache",
+    }
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Tasks run as they are enqueued; the tests of the queue itself use the "database" backend.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
+# One line per request is noise in a test run; tests that read it capture it (caplog).
+LOGGING["loggers"]["accord.access"]["level"] = "WARNING"  # noqa: F405

@@ -25,8 +25,17 @@ from accord.registry.models import (
 
 SECRETS = ("RESTRICTED-NOTE", "RESTRICTED-PERSON", "RESTRICTED-MEMO")
 SKIPPED_PREFIXES = ("admin/", "static/", "media/", "i18n/")
-# Pages a signed-out visitor may open: the login page itself.
-PUBLIC_PAGES = {"login"}
+# Pages a signed-out visitor may open: the login page itself, and the health check for load
+# balancers (engine names and counts only).
+PUBLIC_PAGES = {"login", "healthz"}
+HEALTH = {"healthz"}
+# API collections for administrators and editors only: what was deleted.
+EDITOR_ONLY_API = {"/api/v1/deleted"}
+# Logging in and out: the password, the two-factor code, logging out.
+LOGIN_PAGES = {"login", "login_verify", "logout"}
+# A user's own account (password, tokens, 2FA): every role may post there; an empty form is a
+# 400 and changes nothing.
+SELF_SERVICE_PAGES = {"password_change", "tokens", "two_factor_setup"}
 # The API's description and docs page: pages like any other, for users with an account.
 API_DOCS = {"openapi-json", "openapi-view"}
 # Django Ninja's root of the API answers 404 to everyone: there is nothing there.
@@ -45,6 +54,7 @@ def records(world):
     """Records per first path segment: (value in the URL, record, roles that may not see it)."""
     membership = Membership.objects.get(organization=world.osce, country__iso3="FRA")
     hidden = {"viewer", "partner", "norole"}
+    token = world.token
     people = [
         (world.shared_person.pk, world.shared_person, {"norole"}),
         (world.internal_person.pk, world.internal_person, {"partner", "norole"}),
@@ -65,7 +75,17 @@ def records(world):
             (world.secret_doc.pk, world.secret_doc, hidden),
         ],
         "deleted": [(world.deletion.pk, world.deletion, hidden)],
+        # A user's API token: for its owner, a 404 for everyone else.
+        "account": [(token.pk, token, hidden)],
+        "auth": [(token.pk, token, hidden)],
     }
+
+
+@pytest.fixture
+def world(world):
+    """The shared world, and an API token of the editor's for the token routes."""
+    world.token = ApiToken.issue(user=world.users.editor, name="walk")[0]
+    return world
 
 
 def walk_patterns(resolver=None, prefix=""):
@@ -136,7 +156,7 @@ def body_schema_name(operation) -> str | None:
 
 def valid_body(name, record):
     """A body the schema accepts, so a refusal is the policy's doing, not the validator's."""
-    version = record.version if record is not None else None
+    version = getattr(record, "version", None)
     bodies = {
         "OrganizationIn": {"acronym": "NEWORG", "name": "New organization", "kind": "global"},
         "OrganizationPatch": {"version": version, "description": "Changed by the walk"},
@@ -220,6 +240,11 @@ def test_anonymous_gets_only_the_login_page(world, client):
         if name in PUBLIC_PAGES:
             assert client.get(url).status_code == 200
             continue
+        if name == "openapi-json":
+            # API clients get a 401, as from every other API route.
+            for method in ("get", "post"):
+                assert getattr(client, method)(url).status_code == 401, method
+            continue
         for method in ("get", "post"):
             response = getattr(client, method)(url)
             assert response.status_code == 302, (method, url, response.status_code)
@@ -272,7 +297,7 @@ def test_admin_is_for_staff_only(world, client, client_for):
 
 def expected_page_status(role, name, view_class, hidden_for):
     editing = getattr(view_class, "edit", False)
-    if name in API_DOCS:
+    if name in API_DOCS or name in HEALTH:
         return {200}
     if role == "norole":
         return {403}
@@ -286,7 +311,7 @@ def test_pages_show_each_role_only_what_it_may_see(world, client_for, role):
     client = client_for(getattr(world.users, role))
     problems = []
     for url, name, view_class, _record, hidden_for in page_routes(records(world)):
-        if name in {"login", "logout"}:
+        if name in LOGIN_PAGES:
             continue
         response = client.get(url)
         expected = expected_page_status(role, name, view_class, hidden_for)
@@ -303,13 +328,15 @@ def test_pages_change_nothing_for_roles_that_may_not_edit(world, client_for, rol
     before = snapshot()
     problems = []
     for url, name, _view, record, _hidden in page_routes(records(world)):
-        if name in {"login", "logout"}:
+        if name in LOGIN_PAGES:
             continue
         data = {"version": record.version} if hasattr(record, "version") else {}
         if name and name.endswith("_history"):
             history = record.history.order_by("history_id").first()
             data = {"history_id": history.history_id, "version": record.version}
         refused = {403, 404, 405}
+        if name in SELF_SERVICE_PAGES and role != "norole":
+            refused.add(400)
         if name in API_DOCS:
             refused.add(200)  # The docs answer any method alike; the snapshot shows no change.
         for method in ("post", "put", "patch", "delete"):
@@ -328,7 +355,7 @@ def test_an_editor_opens_every_page_and_sees_every_record(world, client_for):
     client = client_for(world.users.editor)
     seen = set()
     for url, name, _view, _record, _hidden in page_routes(records(world)):
-        if name in {"login", "logout"}:
+        if name in LOGIN_PAGES:
             continue
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
@@ -342,7 +369,7 @@ def test_pages_refuse_other_methods_for_an_editor(world, client_for):
     before = snapshot()
     problems = []
     for url, name, _view, _record, _hidden in page_routes(records(world)):
-        if name in {"login", "logout"} or name in API_DOCS:
+        if name in LOGIN_PAGES or name in API_DOCS:
             continue
         for method in ("put", "patch", "delete"):
             response = getattr(client, method)(url)
@@ -364,7 +391,7 @@ def test_junk_query_strings_never_break_a_page(world, client_for):
     client = client_for(world.users.editor)
     problems = []
     for url, name, _view, _record, _hidden in page_routes(records(world)):
-        if name in {"login", "logout"} or name in API_DOCS:
+        if name in LOGIN_PAGES or name in API_DOCS:
             continue
         for query in JUNK_QUERIES:
             response = client.get(f"{url}?{query}")
@@ -402,6 +429,8 @@ def test_api_shows_each_role_only_what_it_may_see(world, client_for, role):
             continue
         response = client.get(url)
         expected = 404 if role in hidden_for else 200
+        if url in EDITOR_ONLY_API:
+            expected = 403
         if response.status_code != expected:
             problems.append(f"GET {url}: {response.status_code}, expected {expected}")
         if found := leaks(response.content, role):
@@ -460,6 +489,7 @@ def throwaway(segment, world):
         "countries": lambda: services.country_create(
             actor=None, iso3="XDD", iso2="XD", numeric="990", name="Doomed"
         ),
+        "auth": lambda: ApiToken.issue(user=world.users.editor, name="doomed")[0],
     }
     assert segment in make, f"No throwaway {segment} to delete: add one to throwaway()"
     record = make[segment]()
