@@ -1,13 +1,16 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from accord.api import api
 
 urlpatterns = [
     path("", include("accord.core.urls")),
     path("", include("accord.registry.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switcher works on the login page too (it only sets a cookie).
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
