@@ -57,7 +57,7 @@ def deletion_list(request):
     return Deletion.objects.select_related("user").order_by("-deleted", "-pk")
 
 
-@router.post("/deleted/{int:pk}/restore", response=RestoredOut)
+@router.post("/deleted/{pk}/restore", response=RestoredOut)
 def deletion_restore(request, pk: int):
     """Bring a deleted record back with what was deleted with it and the links it lost."""
     require_edit(request)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, router, transaction
+from django.db import IntegrityError, models, router, transaction
 from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,11 +47,29 @@ def save_with_history(instance: models.Model, *, m2m: dict | None, history_type:
     write_entry(instance, history_type)
 
 
+@contextmanager
+def constraint_guard(instance: models.Model):
+    """A unique rule broken by a concurrent writer is a ValidationError naming it, not a 500.
+
+    full_clean() checks uniqueness before the save, but on PostgreSQL two transactions can
+    pass that check together; the database refuses the second insert. Its savepoint is
+    rolled back and the check run again, which now sees the first writer's committed row.
+    """
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError:
+        instance.validate_unique()
+        instance.validate_constraints()
+        raise  # not a rule Django knows (e.g. an exclusion constraint): the caller's to name
+
+
 def create(instance: M, *, actor, m2m: dict | None = None, reason: str = "") -> M:
     require_editor(actor)
     instance.full_clean()
     attribute(instance, actor, reason)
-    save_with_history(instance, m2m=m2m, history_type="+")
+    with constraint_guard(instance):
+        save_with_history(instance, m2m=m2m, history_type="+")
     return instance
 
 
@@ -80,7 +99,8 @@ def update(
         current.full_clean()
         current.version = current.version + 1
         attribute(current, actor, reason)
-        save_with_history(current, m2m=m2m, history_type="~")
+        with constraint_guard(current):
+            save_with_history(current, m2m=m2m, history_type="~")
     return current
 
 

@@ -1,6 +1,7 @@
 """REST endpoints of the registry: thin, parse → selector or service → schema."""
 
 import datetime
+import re
 from typing import Annotated
 
 from django.db.models import Q
@@ -8,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import BeforeValidator, StrictBool, StrictFloat, StrictInt
 
 from accord.core.api import invalid, require_edit, require_view
 from accord.core.apinput import LIST_MAX, SEARCH_MAX, nulls_as_empty, ref, text
@@ -37,6 +39,19 @@ router = Router()
 BIGINT_MAX = 2**63 - 1
 # An acronym, id or ISO code naming another record.
 Ref = Annotated[str, Field(max_length=40)]
+
+
+def iso_day(value):
+    """A day as YYYY-MM-DD only: pydantic alone reads 0 or "0" as 1970-01-01."""
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value
+    raise ValueError("Enter a day as YYYY-MM-DD.")
+
+
+# A day in a body or a query string.
+Day = Annotated[datetime.date, BeforeValidator(iso_day)]
 
 
 class Paged(LimitOffsetPagination):
@@ -123,32 +138,32 @@ class OrganizationIn(Schema):
     kind: OrganizationKind
     headquarters: str = text(Organization, "headquarters")
     headquarters_country: str | None = ref(None, description="ISO 3166-1 alpha-3; empty: none")
-    founded: int | None = Field(None, ge=1, le=9999)
-    dissolved: int | None = Field(None, ge=1, le=9999)
+    founded: StrictInt | None = Field(None, ge=1, le=9999)
+    dissolved: StrictInt | None = Field(None, ge=1, le=9999)
     website: str = text(Organization, "website")
     description: str = text(Organization, "description")
     source: str = text(Organization, "source")
     cow_ioname: str = text(Organization, "cow_ioname")
-    is_home: bool = False
+    is_home: StrictBool = False
 
 
 class OrganizationPatch(Schema):
     """Only the fields you send change. Null empties a text or a list."""
 
-    version: int = Field(..., description="The version you read; a stale one gets 409.")
+    version: StrictInt = Field(..., description="The version you read; a stale one gets 409.")
     acronym: str | None = Field(None, min_length=1, max_length=20, description=ACRONYM_HELP)
     name: str | None = Field(None, min_length=1, max_length=200)
     former_names: list[FormerName] | None = Field(None, max_length=50)
     kind: OrganizationKind | None = None
     headquarters: str | None = text(Organization, "headquarters", None)
     headquarters_country: str | None = ref(None, description="ISO 3166-1 alpha-3; empty: none")
-    founded: int | None = Field(None, ge=1, le=9999)
-    dissolved: int | None = Field(None, ge=1, le=9999)
+    founded: StrictInt | None = Field(None, ge=1, le=9999)
+    dissolved: StrictInt | None = Field(None, ge=1, le=9999)
     website: str | None = text(Organization, "website", None)
     description: str | None = text(Organization, "description", None)
     source: str | None = text(Organization, "source", None)
     cow_ioname: str | None = text(Organization, "cow_ioname", None)
-    is_home: bool | None = None
+    is_home: StrictBool | None = None
 
 
 class MembershipOut(Schema):
@@ -185,17 +200,17 @@ class MembershipIn(Schema):
     organization: str = ref(description="Acronym or id")
     country: str = ref(description="ISO 3166-1 alpha-3")
     status: MembershipStatus
-    valid_from: datetime.date | None = None
-    valid_to: datetime.date | None = None
+    valid_from: Day | None = None
+    valid_to: Day | None = None
     source: str = text(Membership, "source")
     note: str = text(Membership, "note")
 
 
 class MembershipPatch(Schema):
-    version: int
+    version: StrictInt
     status: MembershipStatus | None = None
-    valid_from: datetime.date | None = None
-    valid_to: datetime.date | None = None
+    valid_from: Day | None = None
+    valid_to: Day | None = None
     source: str | None = text(Membership, "source", None)
     note: str | None = text(Membership, "note", None)
 
@@ -217,10 +232,10 @@ class DocumentOut(Schema):
 class DocumentIn(Schema):
     key: str = Field(..., min_length=1, max_length=60, pattern=r"^[-a-zA-Z0-9_]+$")
     title: str = Field(..., min_length=1, max_length=300)
-    year: int = Field(..., ge=1, le=9999)
+    year: StrictInt = Field(..., ge=1, le=9999)
     place: str = text(FrameworkDocument, "place")
     kind: DocumentKind
-    adopted_on: datetime.date | None = None
+    adopted_on: Day | None = None
     description: str = text(FrameworkDocument, "description")
     source: str = text(FrameworkDocument, "source")
     classification: Classification = Classification.PUBLIC
@@ -228,13 +243,13 @@ class DocumentIn(Schema):
 
 
 class DocumentPatch(Schema):
-    version: int
+    version: StrictInt
     key: str | None = Field(None, min_length=1, max_length=60, pattern=r"^[-a-zA-Z0-9_]+$")
     title: str | None = Field(None, min_length=1, max_length=300)
-    year: int | None = Field(None, ge=1, le=9999)
+    year: StrictInt | None = Field(None, ge=1, le=9999)
     place: str | None = text(FrameworkDocument, "place", None)
     kind: DocumentKind | None = None
-    adopted_on: datetime.date | None = None
+    adopted_on: Day | None = None
     description: str | None = text(FrameworkDocument, "description", None)
     source: str | None = text(FrameworkDocument, "source", None)
     classification: Classification | None = None
@@ -274,7 +289,7 @@ class PartnershipIn(Schema):
     partner: str = ref(description="Acronym or id")
     type: PartnershipType
     basis: list[DocumentKey] = Field([], max_length=LIST_MAX, description="Framework document keys")
-    since: datetime.date | None = None
+    since: Day | None = None
     status: PartnershipStatus = PartnershipStatus.ACTIVE
     priority: Priority = Priority.MEDIUM
     notes: str = text(Partnership, "notes")
@@ -283,10 +298,10 @@ class PartnershipIn(Schema):
 
 
 class PartnershipPatch(Schema):
-    version: int
+    version: StrictInt
     type: PartnershipType | None = None
     basis: list[DocumentKey] | None = Field(None, max_length=LIST_MAX)
-    since: datetime.date | None = None
+    since: Day | None = None
     status: PartnershipStatus | None = None
     priority: Priority | None = None
     notes: str | None = text(Partnership, "notes", None)
@@ -319,7 +334,7 @@ class PersonIn(Schema):
     organization: str = ref(description="Acronym or id")
     email: str = text(Person, "email")
     phone: str = text(Person, "phone")
-    partnership: int | None = Field(None, ge=1, le=BIGINT_MAX)
+    partnership: StrictInt | None = Field(None, ge=1, le=BIGINT_MAX)
     role: str = text(Person, "role")
     description: str = text(Person, "description")
     classification: Classification = Classification.INTERNAL
@@ -327,13 +342,13 @@ class PersonIn(Schema):
 
 
 class PersonPatch(Schema):
-    version: int
+    version: StrictInt
     name: str | None = Field(None, min_length=1, max_length=200)
     title: str | None = text(Person, "title", None)
     organization: str | None = ref(None, description="Acronym or id")
     email: str | None = text(Person, "email", None)
     phone: str | None = text(Person, "phone", None)
-    partnership: int | None = Field(None, ge=1, le=BIGINT_MAX, description="Null: none")
+    partnership: StrictInt | None = Field(None, ge=1, le=BIGINT_MAX, description="Null: none")
     role: str | None = text(Person, "role", None)
     description: str | None = text(Person, "description", None)
     classification: Classification | None = None
@@ -475,7 +490,7 @@ def organization_delete(request, key: str, params: Query[Version]):
 
 
 class MemberFilters(Schema):
-    as_of: datetime.date | None = Field(None, description="YYYY-MM-DD; today when left out")
+    as_of: Day | None = Field(None, description="YYYY-MM-DD; today when left out")
     status: MembershipStatus | None = None
 
 
@@ -495,7 +510,7 @@ def organization_members(request, key: str, filters: Query[MemberFilters]):
 class OverlapQuery(Schema):
     a: str = ref(description="Acronym or id")
     b: str = ref(description="Acronym or id")
-    as_of: datetime.date | None = None
+    as_of: Day | None = None
 
 
 @router.get("/overlap", response=OverlapOut, tags=["organizations"])
@@ -546,7 +561,7 @@ def country_detail(request, key: str):
 
 
 class AsOf(Schema):
-    as_of: datetime.date | None = Field(None, description="YYYY-MM-DD; all spells when left out")
+    as_of: Day | None = Field(None, description="YYYY-MM-DD; all spells when left out")
 
 
 class CountryIn(Schema):
@@ -558,14 +573,14 @@ class CountryIn(Schema):
     region: str = text(Country, "region")
     subregion: str = text(Country, "subregion")
     capital: str = text(Country, "capital")
-    capital_lat: float | None = Field(None, ge=-90, le=90)
-    capital_lng: float | None = Field(None, ge=-180, le=180)
-    cow_code: int | None = Field(None, ge=1, le=32767)
+    capital_lat: StrictFloat | None = Field(None, ge=-90, le=90)
+    capital_lng: StrictFloat | None = Field(None, ge=-180, le=180)
+    cow_code: StrictInt | None = Field(None, ge=1, le=32767)
     borders: list[Ref] = Field([], max_length=LIST_MAX, description="ISO 3166-1 alpha-3 codes")
 
 
 class CountryPatch(Schema):
-    version: int
+    version: StrictInt
     iso3: str | None = Field(None, min_length=3, max_length=3, pattern=r"^[A-Z]{3}$")
     iso2: str | None = Field(None, min_length=2, max_length=2, pattern=r"^[A-Z]{2}$")
     numeric: str | None = Field(None, min_length=3, max_length=3, pattern=r"^[0-9]{3}$")
@@ -574,9 +589,9 @@ class CountryPatch(Schema):
     region: str | None = text(Country, "region", None)
     subregion: str | None = text(Country, "subregion", None)
     capital: str | None = text(Country, "capital", None)
-    capital_lat: float | None = Field(None, ge=-90, le=90)
-    capital_lng: float | None = Field(None, ge=-180, le=180)
-    cow_code: int | None = Field(None, ge=1, le=32767)
+    capital_lat: StrictFloat | None = Field(None, ge=-90, le=90)
+    capital_lng: StrictFloat | None = Field(None, ge=-180, le=180)
+    cow_code: StrictInt | None = Field(None, ge=1, le=32767)
     borders: list[Ref] | None = Field(None, max_length=LIST_MAX)
 
 
@@ -634,7 +649,7 @@ class MembershipFilters(Schema):
     organization: str | None = ref(None)
     country: str | None = ref(None)
     status: MembershipStatus | None = None
-    as_of: datetime.date | None = None
+    as_of: Day | None = None
 
 
 @router.get("/memberships", response=list[MembershipOut], tags=["memberships"])
@@ -662,7 +677,7 @@ def membership_get(request, pk: int) -> Membership:
     return get_object_or_404(qs, pk=pk)
 
 
-@router.get("/memberships/{int:pk}", response=MembershipOut, tags=["memberships"])
+@router.get("/memberships/{pk}", response=MembershipOut, tags=["memberships"])
 def membership_detail(request, pk: int):
     require_view(request)
     return membership_get(request, pk)
@@ -677,7 +692,7 @@ def membership_create(request, payload: MembershipIn):
     return Status(201, services.membership_create(actor=request.user, **data))
 
 
-@router.patch("/memberships/{int:pk}", response=MembershipOut, tags=["memberships"])
+@router.patch("/memberships/{pk}", response=MembershipOut, tags=["memberships"])
 def membership_update(request, pk: int, payload: MembershipPatch):
     require_edit(request)
     membership = membership_get(request, pk)
@@ -689,7 +704,7 @@ def membership_update(request, pk: int, payload: MembershipPatch):
     )
 
 
-@router.delete("/memberships/{int:pk}", response={204: None}, tags=["memberships"])
+@router.delete("/memberships/{pk}", response={204: None}, tags=["memberships"])
 def membership_delete(request, pk: int, params: Query[Version]):
     require_edit(request)
     membership = membership_get(request, pk)
@@ -728,7 +743,7 @@ def partnership_get(request, pk) -> Partnership:
     return get_object_or_404(selectors.partnership_list(user=request.user), pk=pk)
 
 
-@router.get("/partnerships/{int:pk}", response=PartnershipOut, tags=["partnerships"])
+@router.get("/partnerships/{pk}", response=PartnershipOut, tags=["partnerships"])
 def partnership_detail(request, pk: int):
     require_view(request)
     return partnership_get(request, pk)
@@ -753,7 +768,7 @@ def partnership_create(request, payload: PartnershipIn):
     return Status(201, partnership_get(request, created.pk))
 
 
-@router.patch("/partnerships/{int:pk}", response=PartnershipOut, tags=["partnerships"])
+@router.patch("/partnerships/{pk}", response=PartnershipOut, tags=["partnerships"])
 def partnership_update(request, pk: int, payload: PartnershipPatch):
     require_edit(request)
     partnership = partnership_get(request, pk)
@@ -766,7 +781,7 @@ def partnership_update(request, pk: int, payload: PartnershipPatch):
     return partnership_get(request, pk)
 
 
-@router.delete("/partnerships/{int:pk}", response={204: None}, tags=["partnerships"])
+@router.delete("/partnerships/{pk}", response={204: None}, tags=["partnerships"])
 def partnership_delete(request, pk: int, params: Query[Version]):
     require_edit(request)
     services.partnership_delete(
@@ -811,7 +826,7 @@ def person_get(request, pk) -> Person:
     return get_object_or_404(selectors.person_list(user=request.user), pk=pk)
 
 
-@router.get("/persons/{int:pk}", response=PersonOut, tags=["persons"])
+@router.get("/persons/{pk}", response=PersonOut, tags=["persons"])
 def person_detail(request, pk: int):
     require_view(request)
     return person_get(request, pk)
@@ -836,7 +851,7 @@ def person_create(request, payload: PersonIn):
     return Status(201, person_get(request, created.pk))
 
 
-@router.patch("/persons/{int:pk}", response=PersonOut, tags=["persons"])
+@router.patch("/persons/{pk}", response=PersonOut, tags=["persons"])
 def person_update(request, pk: int, payload: PersonPatch):
     require_edit(request)
     services.person_update(
@@ -848,7 +863,7 @@ def person_update(request, pk: int, payload: PersonPatch):
     return person_get(request, pk)
 
 
-@router.delete("/persons/{int:pk}", response={204: None}, tags=["persons"])
+@router.delete("/persons/{pk}", response={204: None}, tags=["persons"])
 def person_delete(request, pk: int, params: Query[Version]):
     require_edit(request)
     services.person_delete(
@@ -884,7 +899,7 @@ def document_get(request, pk) -> FrameworkDocument:
     return get_object_or_404(selectors.document_list(user=request.user), pk=pk)
 
 
-@router.get("/documents/{int:pk}", response=DocumentOut, tags=["framework documents"])
+@router.get("/documents/{pk}", response=DocumentOut, tags=["framework documents"])
 def document_detail(request, pk: int):
     require_view(request)
     return document_get(request, pk)
@@ -905,7 +920,7 @@ def document_create(request, payload: DocumentIn):
     return Status(201, created)
 
 
-@router.patch("/documents/{int:pk}", response=DocumentOut, tags=["framework documents"])
+@router.patch("/documents/{pk}", response=DocumentOut, tags=["framework documents"])
 def document_update(request, pk: int, payload: DocumentPatch):
     require_edit(request)
     return services.document_update(
@@ -916,7 +931,7 @@ def document_update(request, pk: int, payload: DocumentPatch):
     )
 
 
-@router.delete("/documents/{int:pk}", response={204: None}, tags=["framework documents"])
+@router.delete("/documents/{pk}", response={204: None}, tags=["framework documents"])
 def document_delete(request, pk: int, params: Query[Version]):
     require_edit(request)
     services.document_delete(

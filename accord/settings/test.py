@@ -25,3 +25,9 @@ TASKS = {
 }
 # One line per request is noise in a test run; tests that read it capture it (caplog).
 LOGGING["loggers"]["accord.access"]["level"] = "WARNING"  # noqa: F405
+
+# RQ's apps are installed for the whole run (their tests point them at Redis): adding them in
+# one test left their admin pages registered for the next, where the admin index then failed.
+if "django_rq" not in INSTALLED_APPS:  # noqa: F405
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]  # noqa: F405
+RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:6379/5"}}

@@ -87,7 +87,6 @@ def test_healthz_with_redis_and_rq(db, client, settings):
     redis_or_skip()
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     name = f"accord-health-{worker}"
-    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "django_rq", "django_tasks_rq"]
     settings.RQ_QUEUES = {"default": {"URL": REDIS_URL}, name: {"URL": REDIS_URL}}
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [name]}}
     settings.CACHES = {

@@ -134,7 +134,6 @@ def rq_queue(settings):
 
     redis_or_skip()
     name = f"accord-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "django_rq", "django_tasks_rq"]
     # django-tasks-rq looks results up on the "default" connection.
     settings.RQ_QUEUES = {"default": {"URL": REDIS_URL}, name: {"URL": REDIS_URL}}
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [name]}}

@@ -147,3 +147,38 @@ def test_an_overlap_is_refused_even_past_the_service_check(pair):
                 status="observer",
                 valid_from=day(2020, 1, 1),
             )
+
+
+def test_concurrent_creates_of_one_partnership_pair_are_a_422_not_a_500(db):
+    """Two editors add the same partnership at once: one is saved, the other told why."""
+    a = Organization.objects.create(acronym="PAIRA", name="A", kind="regional")
+    b = Organization.objects.create(acronym="PAIRB", name="B", kind="regional")
+
+    def create(i):
+        return services.partnership_create(
+            actor=None,
+            organization=Organization.objects.get(pk=a.pk),
+            partner=Organization.objects.get(pk=b.pk),
+            type="thematic",
+        )
+
+    outcomes = run_together(create)
+    kinds = [kind for kind, _ in outcomes]
+    assert "error" not in kinds, [o for o in outcomes if o[0] == "error"]
+    assert kinds.count("ok") == 1
+    for kind, exc in outcomes:
+        if kind == "refused":
+            assert "already have a partnership" in " ".join(exc.messages)
+
+
+def test_concurrent_creates_of_one_acronym_are_a_422_not_a_500(db):
+    def create(i):
+        return services.organization_create(
+            actor=None, acronym="TWICE", name=f"Twice {i}", kind="other"
+        )
+
+    outcomes = run_together(create)
+    kinds = [kind for kind, _ in outcomes]
+    assert "error" not in kinds, [o for o in outcomes if o[0] == "error"]
+    assert kinds.count("ok") == 1
+    assert Organization.objects.filter(acronym="TWICE").count() == 1
