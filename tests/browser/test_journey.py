@@ -67,7 +67,7 @@ def test_editor_journey(page, live_server, world):
     expect(page.locator(".diff-new").first).to_contain_text("New York City")
     screenshot(page, "organization-history")
 
-    page.get_by_role("button", name="Log out").click()
+    log_out(page)
     expect(page).to_have_url(f"{live_server.url}/login/")
     page.goto(f"{live_server.url}/organizations/")
     expect(page).to_have_url(f"{live_server.url}/login/?next=/organizations/")
@@ -80,10 +80,16 @@ def test_viewer_cannot_edit_and_partner_sees_only_shared(page, live_server, worl
     page.goto(f"{live_server.url}/people/")
     expect(page.locator("#results")).to_contain_text("Ivo Internal")
     expect(page.locator("#results")).not_to_contain_text("RESTRICTED-PERSON")
-    page.get_by_role("button", name="Log out").click()
+    log_out(page)
 
     log_in(page, live_server, "partner")
     page.goto(f"{live_server.url}/people/")
     expect(page.locator("#results")).to_contain_text("Una Shared")
     expect(page.locator("#results")).not_to_contain_text("Ivo Internal")
     screenshot(page, "people-as-partner")
+
+
+def log_out(page):
+    """Log out from the user menu in the navbar."""
+    page.locator("nav .dropdown-toggle").click()
+    page.get_by_role("button", name="Log out").click()
