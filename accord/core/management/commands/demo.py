@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -52,4 +55,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<16} {password:<16} {label}")
         self.stdout.write("")
         if not no_serve:
+            # Background tasks need a worker beside the server, as in production. It shares
+            # the terminal's process group, so Ctrl-C stops it with the server.
+            subprocess.Popen([sys.executable, "-m", "accord.cli", "worker"])  # noqa: S603
             call_command("serve", host=host, port=port)
