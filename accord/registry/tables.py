@@ -104,12 +104,15 @@ class MemberTable(tables.Table):
         attrs = ATTRS
         empty_text = _("No member on this date.")
 
-    def __init__(self, *args, shared_ids=frozenset(), show_edit=False, **kwargs):
+    def __init__(self, *args, shared_ids=frozenset(), show_edit=False, show_shared=True, **kw):
+        """`show_shared=False` on the home organization's own page, where every member is."""
         self.shared_ids = shared_ids
         self.show_edit = show_edit
-        if not show_edit:
-            kwargs["exclude"] = ["edit"]
-        super().__init__(*args, **kwargs)
+        self.show_shared = show_shared
+        kw["exclude"] = [
+            name for name, shown in (("edit", show_edit), ("shared", show_shared)) if not shown
+        ]
+        super().__init__(*args, **kw)
 
 
 class CountryMembershipTable(tables.Table):

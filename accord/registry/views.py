@@ -128,6 +128,8 @@ class OrganizationDetailView(PolicyMixin, View):
             members,
             shared_ids=shared,
             show_edit=policy.can_edit(user),
+            # On the home organization's own page every member is "also in" it.
+            show_shared=home is not None and home.pk != organization.pk,
             prefix="m-",
         )
         RequestConfig(request, paginate={"per_page": page_size(request)}).configure(table)
