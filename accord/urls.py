@@ -6,6 +6,9 @@ from django.views.i18n import set_language
 
 from accord.api import api
 
+# An unknown address under /api/ answers JSON like every API error; pages get the 404 page.
+handler404 = "accord.core.views.page_not_found"
+
 urlpatterns = [
     path("", include("accord.core.urls")),
     path("", include("accord.registry.urls")),

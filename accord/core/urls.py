@@ -15,6 +15,7 @@ urlpatterns = [
     path("account/tokens/<int:pk>/revoke/", auth.token_revoke, name="token_revoke"),
     path("account/two-factor/", auth.two_factor, name="two_factor_setup"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("deleted/", views.DeletedListView.as_view(), name="deleted_list"),
     path("deleted/<int:pk>/", views.DeletedDetailView.as_view(), name="deleted_detail"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_tables2
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage
 from django.http import HttpResponseRedirect
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.http import require_safe
 
 from . import policy
 from .exceptions import ConflictError
@@ -388,3 +390,26 @@ class DeletedDetailView(PolicyMixin, View):
             )
         restored = deletion.model_class._base_manager.get(pk=deletion.object_id)
         return HttpResponseRedirect(restored.get_absolute_url())
+
+
+def page_not_found(request, exception):
+    """404: JSON under /api/ (as every API error), the application's page elsewhere."""
+    from django.http import JsonResponse
+    from django.views import defaults
+
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+@login_not_required
+@require_safe
+def favicon(request):
+    """/favicon.ico for clients that ask for it without reading the page's <link rel=icon>."""
+    from django.contrib.staticfiles import finders
+    from django.http import HttpResponse
+
+    with open(finders.find("accord/favicon.svg"), "rb") as handle:
+        response = HttpResponse(handle.read(), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

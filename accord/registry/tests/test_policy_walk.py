@@ -27,8 +27,8 @@ SECRETS = ("RESTRICTED-NOTE", "RESTRICTED-PERSON", "RESTRICTED-MEMO")
 SKIPPED_PREFIXES = ("admin/", "static/", "media/", "i18n/")
 # Pages a signed-out visitor may open: the login page itself, and the health check for load
 # balancers (engine names and counts only).
-PUBLIC_PAGES = {"login", "healthz"}
-HEALTH = {"healthz"}
+PUBLIC_PAGES = {"login", "healthz", "favicon"}
+HEALTH = {"healthz", "favicon"}
 # API collections for administrators and editors only: what was deleted.
 EDITOR_ONLY_API = {"/api/v1/deleted"}
 # Logging in and out: the password, the two-factor code, logging out.
