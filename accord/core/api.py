@@ -209,6 +209,10 @@ class AccordAPI(NinjaAPI):
         return AccordOpenAPISchema(api=self, path_prefix=path_prefix)
 
 
+# The name every endpoint gives its JSON body parameter (`def create(request, payload: ...)`).
+BODY_PARAMETERS = {"payload"}
+
+
 def create_api(**kwargs) -> NinjaAPI:
     api = AccordAPI(
         title="Accord API",
@@ -237,6 +241,18 @@ def create_api(**kwargs) -> NinjaAPI:
     @api.exception_handler(ValidationError)
     def django_validation(request, exc):
         return api.create_response(request, {"detail": field_errors(exc)}, status=422)
+
+    @api.exception_handler(NinjaValidationError)
+    def input_validation(request, exc):
+        # One shape for every field error: ["body", "name"], as the services' errors give,
+        # not ["body", "payload", "name"] with the view's parameter name in between.
+        errors = []
+        for error in exc.errors:
+            loc = list(error.get("loc", []))
+            if len(loc) > 2 and loc[0] == "body" and loc[1] in BODY_PARAMETERS:
+                loc = [loc[0], *loc[2:]]
+            errors.append({**error, "loc": loc})
+        return api.create_response(request, {"detail": errors}, status=422)
 
     @api.exception_handler(Http404)
     def not_found(request, exc):

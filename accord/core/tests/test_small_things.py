@@ -44,3 +44,26 @@ def test_editors_are_not_told_of_records_they_may_not_see(world, client_for):
     assert "No contact you may see." in sco
     sco_editor = client_for(world.users.editor).get("/organizations/SCO/").content.decode()
     assert "No contact." in sco_editor and "you may see" not in sco_editor
+
+
+def test_field_errors_name_the_field_in_one_shape(world, client_for):
+    import json
+
+    client = client_for(world.users.editor)
+    missing = client.post(
+        "/api/v1/organizations", data=json.dumps({"acronym": "X"}), content_type="application/json"
+    ).json()["detail"]
+    assert {tuple(e["loc"]) for e in missing} == {("body", "name"), ("body", "kind")}
+    short = client.patch(
+        "/api/v1/organizations/UN",
+        data=json.dumps({"version": 1, "name": ""}),
+        content_type="application/json",
+    ).json()["detail"]
+    assert short[0]["loc"] == ["body", "name"]
+    # The services' own refusals have the same shape.
+    bad = client.post(
+        "/api/v1/organizations",
+        data=json.dumps({"acronym": "5", "name": "N", "kind": "global"}),
+        content_type="application/json",
+    ).json()["detail"]
+    assert bad[0]["loc"] == ["body", "acronym"]
