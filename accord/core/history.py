@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from . import policy
 from .historical import m2m_field_names
 from .services import editable_field_names
+from .textdiff import is_prose, word_diff
 
 SKIPPED = {"version", "updated", "created"}
 
@@ -23,6 +24,8 @@ class Difference:
     label: str
     old: object
     new: object
+    # True when `old` and `new` are texts marked word by word (escaped HTML).
+    words: bool = False
 
 
 @dataclass
@@ -65,6 +68,21 @@ def _display(model: type[models.Model], name: str, value, names: dict) -> object
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     return value
+
+
+def _difference(model, name, old, new, older, names) -> Difference:
+    """The difference of one field between two versions; long texts are compared by word."""
+    field = model._meta.get_field(name)
+    label = str(field.verbose_name)
+    if older is not None and not field.is_relation and not field.choices and is_prose(old, new):
+        marked_old, marked_new = word_diff(old, new)
+        return Difference(name, label, marked_old, marked_new, words=True)
+    return Difference(
+        field=name,
+        label=label,
+        old=_display(model, name, old, names) if older is not None else "—",
+        new=_display(model, name, new, names),
+    )
 
 
 def visible_versions(model: type[models.Model], user) -> Q | None:
@@ -212,14 +230,7 @@ def history_page(instance: models.Model, *, user, page: int = 1, per_page: int =
             if older is None or new != old:
                 if older is None and new in (None, "", []):
                     continue
-                change.differences.append(
-                    Difference(
-                        field=name,
-                        label=str(field.verbose_name),
-                        old=_display(model, name, old, names) if older is not None else "—",
-                        new=_display(model, name, new, names),
-                    )
-                )
+                change.differences.append(_difference(model, name, old, new, older, names))
         for name, by_entry in links.items():
             new = by_entry.get(record.history_id, frozenset())
             old = by_entry.get(older.history_id, frozenset()) if older is not None else None
