@@ -69,9 +69,12 @@ class OrganizationFilterSet(django_filters.FilterSet):
     )
     area = django_filters.ChoiceFilter(
         empty_label=_("All"),
-        choices=[("inside", _("Inside")), ("outside", _("Outside"))],
+        choices=[
+            ("inside", _("In a member State of the home organization")),
+            ("outside", _("Elsewhere")),
+        ],
         method="filter_area",
-        label=_("Home area"),
+        label=_("Headquarters"),
         widget=select_widget(),
     )
 
@@ -113,7 +116,7 @@ class CountryFilterSet(django_filters.FilterSet):
         empty_label=_("All"),
         choices=YES_NO,
         method="filter_home",
-        label=_("In the home area"),
+        label=_("Member of the home organization"),
         widget=select_widget(),
     )
 

@@ -71,7 +71,7 @@ def check_no_overlap(membership: Membership) -> None:
         raise ValidationError(
             {
                 "valid_from": _(
-                    "%(country)s already has a spell in %(organization)s that overlaps these "
+                    "%(country)s already has a membership in %(organization)s that overlaps these "
                     "dates (%(start)s – %(end)s)."
                 )
                 % {
@@ -129,7 +129,9 @@ def overlap_guard(membership: Membership):
         if OVERLAP_CONSTRAINT not in str(exc):
             raise
         check_no_overlap(membership)  # names the clash, now committed
-        raise ValidationError({"valid_from": _("These dates overlap another spell.")}) from exc
+        raise ValidationError(
+            {"valid_from": _("These dates overlap another membership of this State.")}
+        ) from exc
 
 
 @transaction.atomic

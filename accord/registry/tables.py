@@ -29,7 +29,7 @@ class OrganizationTable(tables.Table):
 class CountryTable(tables.Table):
     name = tables.Column(linkify=True, verbose_name=_("Name"))
     iso3 = tables.Column(verbose_name=_("ISO"))
-    in_home = tables.BooleanColumn(verbose_name=_("In the home area"))
+    in_home = tables.BooleanColumn(verbose_name=_("Member of the home organization"))
 
     class Meta:
         model = Country
