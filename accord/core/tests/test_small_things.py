@@ -67,3 +67,18 @@ def test_field_errors_name_the_field_in_one_shape(world, client_for):
         content_type="application/json",
     ).json()["detail"]
     assert bad[0]["loc"] == ["body", "acronym"]
+
+
+def test_the_api_docs_page_leads_back_to_the_application(world, client_for):
+    page = client_for(world.users.viewer).get("/api/v1/docs").content.decode()
+    assert 'href="/"' in page and "Back to Accord" in page
+    assert "swagger-ui-bundle.js" in page
+
+
+def test_a_record_page_does_not_end_with_its_creation_values(world, client_for):
+    client = client_for(world.users.editor)
+    page = client.get(f"/documents/{world.doc.pk}/").content.decode()
+    assert "Created" in page  # the entry is listed ...
+    assert '<td class="diff-new">Helsinki</td>' not in page  # ... without its field values
+    history = client.get(f"/documents/{world.doc.pk}/history/").content.decode()
+    assert '<td class="diff-new">Helsinki</td>' in history  # the history page keeps them
