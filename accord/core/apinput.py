@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from ninja import Field
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
 
 from .api import invalid
-from .forms import TEXT_MAX  # a long text (notes, descriptions): the same limit as forms
+
+# Ids and offsets beyond bigint are a 422; a long text has the same limit as in forms.
+from .forms import BIGINT_MAX, TEXT_MAX
 
 # An acronym, an ISO code or a numeric id given as a reference to another record.
 REF_MAX = 40
@@ -15,6 +18,14 @@ REF_MAX = 40
 LIST_MAX = 500
 # A search term.
 SEARCH_MAX = 200
+
+
+class Paged(LimitOffsetPagination):
+    """`{"count": N, "items": [...]}` with `limit` (at most 500) and `offset`."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=500)
+        offset: int = Field(0, ge=0, le=BIGINT_MAX)
 
 
 def max_length_of(model: type[models.Model], name: str) -> int:

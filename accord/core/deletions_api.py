@@ -6,19 +6,14 @@ import datetime
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from .api import require_edit
+from .apinput import Paged
 from .models import Deletion
 from .services import restore_deletion
 
 router = Router(tags=["deleted records"])
-
-
-class Paged(LimitOffsetPagination):
-    class Input(Schema):
-        limit: int = Field(50, ge=1, le=500)
-        offset: int = Field(0, ge=0, le=2**63 - 1)
 
 
 class WentWith(Schema):

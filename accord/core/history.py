@@ -95,8 +95,8 @@ def visible_versions(model: type[models.Model], user) -> Q | None:
 
     if not policy.can_view(user):
         return None
-    if not issubclass(model, ClassifiedModel) or policy.sees_everything(user):
-        return Q()
+    if not issubclass(model, ClassifiedModel) or policy.can_edit(user):
+        return Q()  # nothing is hidden from editors, nor open records from anyone
     links = model.history.model.shared_with.model
     shared = Exists(
         links.objects.filter(
@@ -131,6 +131,9 @@ def related_names(user, needed: dict[type[models.Model], set]) -> dict:
         missing = set(ids) - found
         if not missing or getattr(related, "history", None) is None:
             continue
+        # The base manager on purpose, to tell a deleted record from a hidden one: only a
+        # deleted one may be named (after its last version, if the user could see that). A
+        # hidden one that exists is left out, even if it was deleted and restored once.
         gone = missing - set(
             related._base_manager.filter(pk__in=missing).values_list("pk", flat=True)
         )

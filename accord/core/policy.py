@@ -70,11 +70,6 @@ def classified_filter(user, shared=None) -> Q | None:
     )
 
 
-def sees_everything(user) -> bool:
-    """Administrators and editors: no record is hidden from them."""
-    return can_edit(user)
-
-
 # Fields only administrators and editors see: whom a record is shared with tells a viewer or
 # a partner about other partners' access.
 EDITOR_ONLY_FIELDS = frozenset({"shared_with"})

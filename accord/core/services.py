@@ -221,6 +221,8 @@ def delete(instance: models.Model, *, actor, expected_version: int | None = None
             for model, pk in _link_ends(entry):
                 changed.setdefault(model, set()).add(pk)
         # Records that lost a link are changed too: one history entry each, with the reason.
+        # The base manager on purpose: an editor's delete writes to every record it touched,
+        # hidden ones included, and shows nothing of them.
         for model, ids in changed.items():
             if getattr(model, "_history_records", None) is None:
                 continue
@@ -253,14 +255,13 @@ def _link_ends(entry: dict):
     for field in through._meta.concrete_fields:
         if not field.is_relation or field.related_model is not owner:
             continue
-        ids = {row[field.attname] for row in entry["rows"]}
-        for pk in field.related_model._base_manager.filter(pk__in=ids).values_list("pk", flat=True):
+        for pk in _exists(field.related_model, (row[field.attname] for row in entry["rows"])):
             yield field.related_model, pk
 
 
 def _ends_exist(through, row: dict) -> bool:
     return all(
-        field.related_model._base_manager.filter(pk=row[field.attname]).exists()
+        _exists(field.related_model, [row[field.attname]])
         for field in through._meta.concrete_fields
         if field.is_relation
     )
@@ -296,6 +297,7 @@ def restore_deletion(deletion, *, actor):
     Each record comes back as its last version before the delete, with its id, as a new
     history entry. Links to records that no longer exist are left out and named in the
     result; a clash with a record made since (the same acronym) refuses the whole restore.
+    It reads and writes through the base manager: it is for editors, who see every record.
     """
     require_editor(actor)
     if deletion.restored is not None:
@@ -310,7 +312,7 @@ def restore_deletion(deletion, *, actor):
             rows.extend(model.history.filter(history_date=deletion.deleted, history_type="-"))
         for row in _in_dependency_order(rows):
             model = row.instance_type
-            if model._base_manager.filter(pk=row.id).exists():
+            if _exists(model, [row.id]):
                 continue
             before = (
                 model.history.filter(id=row.id, history_id__lt=row.history_id)
@@ -323,19 +325,7 @@ def restore_deletion(deletion, *, actor):
                 setattr(obj, field.attname, getattr(before, field.attname))
             obj.version = (before.version or 0) + 1
             obj.full_clean(validate_unique=True)
-            links = {}
-            for name in m2m_field_names(model):
-                field = model._meta.get_field(name)
-                column = f"{field.m2m_reverse_field_name()}_id"
-                ids = [getattr(link, column) for link in getattr(before, name).all()]
-                existing = set(
-                    field.related_model._base_manager.filter(pk__in=ids).values_list(
-                        "pk", flat=True
-                    )
-                )
-                if len(existing) < len(set(ids)):
-                    not_restored.append(str(field.verbose_name))
-                links[name] = [i for i in ids if i in existing]
+            links = _historical_links(model, before, not_restored)
             attribute(obj, actor, _("Restored after its deletion"))
             save_with_history(obj, m2m=links, history_type="+")
         relinked = {}
@@ -353,7 +343,7 @@ def restore_deletion(deletion, *, actor):
             field = model._meta.get_field(entry["field"])
             targets = dict(entry["links"])
             for obj in model._base_manager.filter(pk__in=targets, **{field.name: None}):
-                if not field.related_model._base_manager.filter(pk=targets[obj.pk]).exists():
+                if not _exists(field.related_model, [targets[obj.pk]]):
                     not_restored.append(str(field.verbose_name))
                     continue
                 obj.version += 1
@@ -423,16 +413,7 @@ def restore(
             not_restored.append(str(field.verbose_name))
             value = None
         fields[field.attname] = value
-    links = {}
-    for name in m2m_field_names(model):
-        field = model._meta.get_field(name)
-        # A historical link row keeps the through table's columns, e.g. `organization_id`.
-        column = f"{field.m2m_reverse_field_name()}_id"
-        ids = [getattr(row, column) for row in getattr(record, name).all()]
-        existing = _exists(field.related_model, ids)
-        if len(existing) < len(set(ids)):
-            not_restored.append(str(field.verbose_name))
-        links[name] = [i for i in ids if i in existing]
+    links = _historical_links(model, record, not_restored)
     reason = _("Restored the version of %(date)s") % {
         "date": record.history_date.strftime("%Y-%m-%d %H:%M")
     }
@@ -462,5 +443,26 @@ def restore(
     return restored
 
 
+def _historical_links(model, record, not_restored: list) -> dict:
+    """A history entry's many-to-many links, less the records deleted since (named in
+    `not_restored`)."""
+    links = {}
+    for name in m2m_field_names(model):
+        field = model._meta.get_field(name)
+        # A historical link row keeps the through table's columns, e.g. `organization_id`.
+        column = f"{field.m2m_reverse_field_name()}_id"
+        ids = [getattr(row, column) for row in getattr(record, name).all()]
+        existing = _exists(field.related_model, ids)
+        if len(existing) < len(set(ids)):
+            not_restored.append(str(field.verbose_name))
+        links[name] = [i for i in ids if i in existing]
+    return links
+
+
 def _exists(model: type[models.Model], ids) -> set:
+    """Which of `ids` still exist, hidden or not.
+
+    The base manager on purpose: writes (restores, deletes) are for editors, who see every
+    record, and what it finds only decides what to write, never what a user is shown.
+    """
     return set(model._base_manager.filter(pk__in=set(ids)).values_list("pk", flat=True))

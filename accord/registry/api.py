@@ -8,11 +8,19 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import BeforeValidator, StrictBool, StrictFloat, StrictInt
 
 from accord.core.api import invalid, require_edit, require_view
-from accord.core.apinput import LIST_MAX, SEARCH_MAX, nulls_as_empty, ref, text
+from accord.core.apinput import (
+    BIGINT_MAX,
+    LIST_MAX,
+    SEARCH_MAX,
+    Paged,
+    nulls_as_empty,
+    ref,
+    text,
+)
 from accord.core.choices import Classification
 
 from . import selectors, services
@@ -35,8 +43,6 @@ from .models import (
 
 router = Router()
 
-# The largest integer PostgreSQL and SQLite take (bigint): ids and offsets beyond it are a 422.
-BIGINT_MAX = 2**63 - 1
 # An acronym, id or ISO code naming another record.
 Ref = Annotated[str, Field(max_length=40)]
 
@@ -52,14 +58,6 @@ def iso_day(value):
 
 # A day in a body or a query string.
 Day = Annotated[datetime.date, BeforeValidator(iso_day)]
-
-
-class Paged(LimitOffsetPagination):
-    """`{"count": N, "items": [...]}` with `limit` (at most 500) and `offset`."""
-
-    class Input(Schema):
-        limit: int = Field(50, ge=1, le=500)
-        offset: int = Field(0, ge=0, le=BIGINT_MAX)
 
 
 # ---------------------------------------------------------------- schemas
