@@ -2,9 +2,11 @@
 
 from accord.core.api import auth_router, create_api
 from accord.core.deletions_api import router as deletions_router
+from accord.journal.api import router as journal_router
 from accord.registry.api import router as registry_router
 
 api = create_api()
 api.add_router("/auth", auth_router)
 api.add_router("", registry_router)
 api.add_router("", deletions_router)
+api.add_router("", journal_router)

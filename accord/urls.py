@@ -12,6 +12,7 @@ handler404 = "accord.core.views.page_not_found"
 urlpatterns = [
     path("", include("accord.core.urls")),
     path("", include("accord.registry.urls")),
+    path("", include("accord.journal.urls")),
     # The language switcher works on the login page too (it only sets a cookie).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

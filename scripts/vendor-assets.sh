@@ -11,6 +11,7 @@ set -euo pipefail
 BOOTSTRAP_VERSION="5.3.9"
 BOOTSTRAP_ICONS_VERSION="1.13.2"
 HTMX_VERSION="2.0.11"
+TOM_SELECT_VERSION="2.6.2"
 WORLD_ATLAS_VERSION="2.0.2"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,6 +27,7 @@ npm install --no-audit --no-fund --ignore-scripts --save-exact --loglevel=error 
     "bootstrap@$BOOTSTRAP_VERSION" \
     "bootstrap-icons@$BOOTSTRAP_ICONS_VERSION" \
     "htmx.org@$HTMX_VERSION" \
+    "tom-select@$TOM_SELECT_VERSION" \
     "world-atlas@$WORLD_ATLAS_VERSION"
 NM="$TMP/node_modules"
 
@@ -34,8 +36,8 @@ copy_stripped() {
     grep -v 'sourceMappingURL=' "$1" > "$2" || true
 }
 
-rm -rf "$VENDOR/bootstrap" "$VENDOR/bootstrap-icons" "$VENDOR/htmx"
-mkdir -p "$VENDOR/bootstrap" "$VENDOR/bootstrap-icons/fonts" "$VENDOR/htmx" "$DATA"
+rm -rf "$VENDOR/bootstrap" "$VENDOR/bootstrap-icons" "$VENDOR/htmx" "$VENDOR/tom-select"
+mkdir -p "$VENDOR/bootstrap" "$VENDOR/bootstrap-icons/fonts" "$VENDOR/htmx" "$VENDOR/tom-select" "$DATA"
 
 copy_stripped "$NM/bootstrap/dist/css/bootstrap.min.css" "$VENDOR/bootstrap/bootstrap.min.css"
 copy_stripped "$NM/bootstrap/dist/js/bootstrap.bundle.min.js" \
@@ -48,6 +50,13 @@ cp "$NM/bootstrap-icons/font/fonts/bootstrap-icons.woff2" \
    "$VENDOR/bootstrap-icons/fonts/"
 
 copy_stripped "$NM/htmx.org/dist/htmx.min.js" "$VENDOR/htmx/htmx.min.js"
+
+# Tom Select (searchable selects, accord/static/js/pickers.js): all plugins, Bootstrap 5 theme.
+copy_stripped "$NM/tom-select/dist/js/tom-select.complete.min.js" \
+    "$VENDOR/tom-select/tom-select.complete.min.js"
+copy_stripped "$NM/tom-select/dist/css/tom-select.bootstrap5.min.css" \
+    "$VENDOR/tom-select/tom-select.bootstrap5.min.css"
+cp "$NM/tom-select/LICENSE" "$VENDOR/tom-select/LICENSE"
 
 cp "$NM/world-atlas/countries-110m.json" "$DATA/countries-110m.json"
 
@@ -70,6 +79,9 @@ pkg_field() {
          "| bootstrap-icons/bootstrap-icons.min.css, bootstrap-icons/fonts/ |"
     echo "| htmx.org | $(pkg_field htmx.org version) | $(pkg_field htmx.org license)" \
          "| htmx/htmx.min.js |"
+    echo "| tom-select | $(pkg_field tom-select version) | $(pkg_field tom-select license)" \
+         "| tom-select/tom-select.complete.min.js, tom-select/tom-select.bootstrap5.min.css," \
+         "tom-select/LICENSE |"
     echo "| world-atlas | $(pkg_field world-atlas version) | $(pkg_field world-atlas license)" \
          "| accord/core/data/countries-110m.json (Natural Earth data, public domain) |"
 } > "$VENDOR/VERSIONS.md"

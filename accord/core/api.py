@@ -21,6 +21,7 @@ from ninja.security import HttpBearer, SessionAuth
 from pydantic import create_model
 
 from . import accounts, policy
+from .conflicts import changed_field_names
 from .exceptions import ConflictError
 from .models import ApiToken, hash_token
 from .security import LoginRateThrottle, lockout_message, needs_two_factor
@@ -146,6 +147,10 @@ class Conflict(Schema):
 
     detail: str
     current_version: int | None = None
+    changed_fields: list[str] = Field(
+        default_factory=list,
+        description="The fields changed since the version you sent (names, not values)",
+    )
 
 
 # The errors any operation may answer, declared once here rather than on every endpoint.
@@ -232,9 +237,18 @@ def create_api(**kwargs) -> NinjaAPI:
 
     @api.exception_handler(ConflictError)
     def conflict(request, exc):
+        changed = []
+        if exc.model is not None and exc.expected_version is not None:
+            changed = changed_field_names(
+                exc.model, exc.pk, exc.expected_version, user=request.user
+            )
         return api.create_response(
             request,
-            {"detail": str(exc.message), "current_version": exc.current_version},
+            {
+                "detail": str(exc.message),
+                "current_version": exc.current_version,
+                "changed_fields": changed,
+            },
             status=409,
         )
 

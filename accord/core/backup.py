@@ -107,6 +107,13 @@ def table_stats(raw, vendor: str) -> dict[str, dict]:
     not comparable between engines. Read in one transaction (or from a copy) for a consistent set.
     """
     stats = {}
+    if vendor != "sqlite":
+        # JSON as the server prints it: Django's connections load it as text, a bare psycopg
+        # connection as Python objects, and both must give one checksum.
+        from psycopg.types.string import TextLoader
+
+        for type_name in ("json", "jsonb"):
+            raw.adapters.register_loader(type_name, TextLoader)
     for name in _table_names(raw, vendor):
         sql = f"SELECT * FROM {_quote(name)}"  # noqa: S608 - a table name from the catalogue
         if vendor == "sqlite":

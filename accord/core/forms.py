@@ -3,10 +3,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from . import policy
+from . import dates, policy
 
 # The longest text a form takes (the API's limit too).
 TEXT_MAX = 20_000
+# No date is written in more characters than this.
+DATE_MAX = 40
 # The largest id PostgreSQL and SQLite store (bigint).
 BIGINT_MAX = 2**63 - 1
 
@@ -48,6 +50,15 @@ def bounded(field: forms.Field) -> forms.Field:
     return field
 
 
+def localized_date(field: forms.Field) -> forms.Field:
+    """A model form's date field, made to show and take the language's format."""
+    if type(field) is forms.DateField:
+        field.__class__ = DateField
+        if not isinstance(field.widget, DateInput):
+            field.widget = DateInput(attrs=field.widget.attrs)
+    return field
+
+
 class VersionedModelForm(forms.ModelForm):
     """A model form that carries the version it was read at, to refuse lost updates."""
 
@@ -65,6 +76,7 @@ class VersionedModelForm(forms.ModelForm):
             ]
         for field in self.fields.values():
             bounded(field)
+            localized_date(field)
             if isinstance(field, forms.CharField) and field.max_length is None:
                 # Long texts (descriptions, notes) are bounded like every input.
                 field.max_length = TEXT_MAX
@@ -101,7 +113,41 @@ class VersionedModelForm(forms.ModelForm):
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """A date typed in the interface language's format, which ISO 8601 may replace.
 
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+    Not `type="date"`: the browser shows that in its own locale's format, whatever the
+    page's language. The value is written with the language's first DATE_INPUT_FORMATS.
+    """
+
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"inputmode": "numeric", "autocomplete": "off", **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].setdefault("placeholder", dates.placeholder())
+        return context
+
+
+class DateField(forms.DateField):
+    """A date in the language's format or ISO 8601; a wrong one is told how to write it."""
+
+    widget = DateInput
+
+    def to_python(self, value):
+        if isinstance(value, str) and len(value) > DATE_MAX:
+            raise ValidationError(self.invalid_message(), code="invalid")
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            if error.code == "invalid":
+                raise ValidationError(self.invalid_message(), code="invalid") from None
+            raise
+
+    @staticmethod
+    def invalid_message() -> str:
+        return _("Enter a valid date as %(format)s, for example %(example)s.") % {
+            "format": dates.placeholder(),
+            "example": dates.example(),
+        }

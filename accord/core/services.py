@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, router, transaction
 from django.db.models.deletion import Collector
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from . import policy
@@ -77,7 +78,12 @@ def lock_for_update(model: type[M], pk, expected_version: int | None) -> M:
     """Lock the row and refuse a stale version: the second of two concurrent editors loses."""
     current = model._default_manager.select_for_update().get(pk=pk)
     if expected_version is not None and current.version != expected_version:
-        raise ConflictError(current_version=current.version)
+        raise ConflictError(
+            current_version=current.version,
+            model=model,
+            pk=pk,
+            expected_version=expected_version,
+        )
     return current
 
 
@@ -415,7 +421,7 @@ def restore(
         fields[field.attname] = value
     links = _historical_links(model, record, not_restored)
     reason = _("Restored the version of %(date)s") % {
-        "date": record.history_date.strftime("%Y-%m-%d %H:%M")
+        "date": date_format(timezone.localtime(record.history_date), "SHORT_DATETIME_FORMAT")
     }
     if not_restored:
         reason += " " + _("(without deleted records in: %(fields)s)") % {

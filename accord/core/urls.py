@@ -4,6 +4,7 @@ from django.urls import path
 from accord.core import auth_views as auth
 from accord.core import views
 from accord.core.health import healthz
+from accord.core.pickers import PickView
 
 urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
@@ -17,5 +18,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("deleted/", views.DeletedListView.as_view(), name="deleted_list"),
+    path("deleted/export/", views.DeletedExportView.as_view(), name="deleted_export"),
+    path("pick/<slug:kind>/", PickView.as_view(), name="pick"),
     path("deleted/<int:pk>/", views.DeletedDetailView.as_view(), name="deleted_detail"),
 ]

@@ -10,12 +10,14 @@ from django.core.paginator import EmptyPage
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_safe
 
-from . import policy
+from . import conflicts, exports, policy
 from .exceptions import ConflictError
 from .history import history_page
 
@@ -79,13 +81,22 @@ class PolicyMixin:
 
 
 class ObjectListView(PolicyMixin, View):
-    """A filtered, sorted, paginated table; an htmx request gets only the results."""
+    """A filtered, sorted, paginated table; an htmx request gets only the results.
+
+    With `export_url_name` the page offers its rows as CSV and XLSX; that route is the same
+    view with `as_view(export=True)`, so the file holds what the page shows (filters, search,
+    sort, policy), every row rather than one page.
+    """
 
     template_name = "core/object_list.html"
     filterset_class = None
     table_class = None
     title = ""
     add_url_name = None
+    export_url_name = None
+    export = False
+    # The file's name before the date: "organizations" gives organizations-2026-11-29.csv.
+    export_filename = "export"
 
     def get_queryset(self, request):
         raise NotImplementedError
@@ -98,6 +109,8 @@ class ObjectListView(PolicyMixin, View):
             rows = queryset.none()
         # Not `request=request`: the table would paginate itself by the raw ?per_page= too.
         table = self.table_class(rows)
+        if self.export:
+            return self.export_table(request, filterset, table)
         RequestConfig(request, paginate={"per_page": page_size(request)}).configure(table)
         context = {
             "title": self.title,
@@ -106,9 +119,31 @@ class ObjectListView(PolicyMixin, View):
             "add_url": reverse(self.add_url_name)
             if self.add_url_name and policy.can_edit(request.user)
             else None,
+            "export_links": exports.export_links(request, reverse(self.export_url_name))
+            if self.export_url_name
+            else None,
         }
         template = f"{self.template_name}#results" if request.htmx else self.template_name
         return render(request, template, context)
+
+    def export_table(self, request, filterset, table):
+        back_url = request.path.rsplit("export/", 1)[0]
+        if filterset.is_bound and not filterset.is_valid():
+            return exports.error_response(
+                request,
+                title=str(self.title),
+                errors=exports.form_errors(filterset),
+                back_url=back_url,
+            )
+        RequestConfig(request, paginate=False).configure(table)
+        return exports.export(
+            request,
+            table.data.data,
+            exports.table_columns(table),
+            filename=f"{self.export_filename}-{timezone.localdate().isoformat()}",
+            title=str(self.title),
+            back_url=back_url,
+        )
 
 
 class ObjectEditView(PolicyMixin, View):
@@ -168,18 +203,39 @@ class ObjectEditView(PolicyMixin, View):
 
     def post(self, request, *args, **kwargs):
         obj = self.get_object(request, **kwargs)
-        form = self.form_class(request.POST, instance=obj, user=request.user)
+        # "Take theirs" chosen in a comparison: their value replaces what the field holds.
+        data = conflicts.apply_choices(obj, request.POST) if obj is not None else request.POST
+        form = self.form_class(data, instance=obj, user=request.user)
         if form.is_valid():
             try:
                 saved = self.save(form, obj)
             except ConflictError as exc:
-                form.add_error(None, exc.message)
+                return self.stale(request, form, obj, exc, data)
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
                 messages.success(request, _("Saved %(object)s.") % {"object": saved})
                 return HttpResponseRedirect(self.get_success_url(saved))
         return render(request, self.template_name, self.context(request, form, obj), status=400)
+
+    def stale(self, request, form, obj, exc, data):
+        """The form again at the current version, with what others changed beside yours."""
+        comparison = conflicts.compare(
+            obj,
+            user=request.user,
+            base_version=form.cleaned_data["version"],
+            mine=self.service_fields(form, obj),
+        )
+        if comparison is None:  # deleted meanwhile
+            form.add_error(None, exc.message)
+            return render(request, self.template_name, self.context(request, form, obj), 409)
+        merged = conflicts.with_values(
+            data, type(obj), comparison.values, version=comparison.current_version
+        )
+        form = self.form_class(merged, instance=obj, user=request.user)
+        context = self.context(request, form, obj)
+        context["comparison"] = comparison
+        return render(request, self.template_name, context, status=409)
 
 
 def apply_errors(form, exc: ValidationError) -> None:
@@ -314,7 +370,44 @@ class DeletedListView(PolicyMixin, View):
         return render(
             request,
             "core/deleted_list.html",
-            {"title": _("Recently deleted"), "page_obj": page, "deletions": describe(page)},
+            {
+                "title": _("Recently deleted"),
+                "page_obj": page,
+                "deletions": describe(page),
+                "export_links": exports.export_links(request, reverse("deleted_export")),
+            },
+        )
+
+
+class DeletedExportView(PolicyMixin, View):
+    """Every deletion (not one page) as CSV or XLSX, for editors."""
+
+    edit = True
+
+    def get(self, request):
+        from .models import Deletion
+
+        deletions = Deletion.objects.select_related("user", "restored_by")
+        system = _("system")
+        columns = [
+            exports.Column(_("Deleted"), lambda row: row["deletion"].deleted),
+            exports.Column(_("Kind"), lambda row: capfirst(row["kind"])),
+            exports.Column(_("Record"), lambda row: row["deletion"].label),
+            exports.Column(_("Went with it"), lambda row: "; ".join(row["went"])),
+            exports.Column(_("By"), lambda row: str(row["deletion"].user or system)),
+            exports.Column(_("Brought back"), lambda row: row["deletion"].restored),
+        ]
+        if exports.requested_format(request) is None or deletions.count() > exports.max_rows():
+            rows = deletions  # export() answers with the message, before reading any row
+        else:
+            rows = describe(deletions)
+        return exports.export(
+            request,
+            rows,
+            columns,
+            filename=f"deleted-{timezone.localdate().isoformat()}",
+            title=str(_("Recently deleted")),
+            back_url=reverse("deleted_list"),
         )
 
 

@@ -8,6 +8,12 @@ strings together with the caller's CSS classes and titles.
 
 Countries too small for the 1:110m data (Andorra, Malta, Singapore, many island states...)
 are drawn as small circles at their capital, but only when they are highlighted.
+
+Pages do not carry the outlines: they pass ``geometry_href`` (the URL of the static file
+``accord/worldmap.svg``, written by :func:`geometry_svg` and cached by browsers for a year
+under its hashed name), and each country is a ``<use>`` of its outline there, coloured by
+its CSS class. A page then holds about 20 KB of map instead of 100 KB. Without
+``geometry_href`` (documents, tests) the outlines are inline as before.
 """
 
 from __future__ import annotations
@@ -24,7 +30,12 @@ import pycountry
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from .names import country_name
+
 DATA_FILE = Path(__file__).resolve().parent / "data" / "countries-110m.json"
+# The outlines as a static file (see geometry_svg), relative to the static files root.
+GEOMETRY_STATIC_NAME = "accord/worldmap.svg"
+GEOMETRY_FILE = Path(__file__).resolve().parents[1] / "static" / GEOMETRY_STATIC_NAME
 
 VIEWBOX_WIDTH = 960.0
 PADDING = 4.0
@@ -391,7 +402,7 @@ def _style() -> str:
     own classes with a plain class selector.
     """
     rules = [
-        f":where(.accord-worldmap) :where(path,circle){{fill:{CLASS_COLOURS['land']};"
+        f":where(.accord-worldmap) :where(path,circle,use){{fill:{CLASS_COLOURS['land']};"
         "stroke:#fff;stroke-width:.5;stroke-linejoin:round}",
         ":where(.accord-worldmap) circle{stroke-width:.75}",
         ":where(.accord-worldmap) [data-iso3]:hover{fill-opacity:.75}",
@@ -418,25 +429,53 @@ def world_map_size() -> tuple[float, float]:
     return VIEWBOX_WIDTH, frame.height
 
 
+def _shape_id(index: int, shape: _Shape) -> str:
+    """The id of a shape in the geometry file: its ISO code, else ``n`` and its position."""
+    return shape.iso3 or f"n{index}"
+
+
+def geometry_svg() -> str:
+    """The standalone SVG file of every outline, each a ``<path>`` with an id to ``<use>``.
+
+    The paths carry no fill or stroke of their own, so a ``<use>`` colours them through
+    the page's CSS. The file is committed as ``accord/static/accord/worldmap.svg``; write
+    it again after changing the geometry with ``python -m accord.core.worldmap``.
+    """
+    frame, shapes = _geometry()
+    parts = [
+        '<svg xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="0 0 {_num(VIEWBOX_WIDTH)} {_num(frame.height)}">'
+    ]
+    parts += [
+        f'<path id="{_shape_id(index, shape)}" d="{shape.d}"/>'
+        for index, shape in enumerate(shapes)
+    ]
+    parts.append("</svg>\n")
+    return "\n".join(parts)
+
+
 def world_map_svg(
     classes: Mapping[str, str],
     *,
     titles: Mapping[str, str] | None = None,
     label: str,
+    geometry_href: str | None = None,
 ) -> SafeString:
     """Render the world as an inline ``<svg>`` with countries coloured by CSS class.
 
     ``classes`` maps ISO 3166-1 alpha-3 codes to a CSS class ("member", "shared", ...);
     other countries get class ``land``. ``titles`` overrides the per-country hover title
     (default: the pycountry name). ``label`` is the accessible name of the whole map.
-    Unknown codes are ignored.
+    Unknown codes are ignored. With ``geometry_href`` (the URL of the file written by
+    :func:`geometry_svg`) each outline is a ``<use>`` of that file instead of a path.
     """
     frame, shapes = _geometry()
     wanted = {code.upper(): css for code, css in classes.items()}
     names = {code.upper(): title for code, title in (titles or {}).items()}
 
     def title_for(iso3: str, default: str) -> str:
-        return escape(names.get(iso3, default))
+        # The default, pycountry's English name, in the reader's language.
+        return escape(names.get(iso3) or country_name(default))
 
     parts = [
         '<svg xmlns="http://www.w3.org/2000/svg" class="accord-worldmap" role="img" '
@@ -444,14 +483,19 @@ def world_map_svg(
         'preserveAspectRatio="xMidYMid meet" width="100%">',
         _style(),
     ]
-    for shape in shapes:
+    href = escape(geometry_href) if geometry_href else None
+    for index, shape in enumerate(shapes):
+        if href is None:
+            tag, outline = "path", f'd="{shape.d}"'
+        else:
+            tag, outline = "use", f'href="{href}#{_shape_id(index, shape)}"'
         if shape.iso3 is None:
-            parts.append(f'<path d="{shape.d}"/>')
+            parts.append(f"<{tag} {outline}/>")
             continue
         css = escape(wanted.get(shape.iso3, DEFAULT_CLASS))
         parts.append(
-            f'<path class="{css}" data-iso3="{shape.iso3}" d="{shape.d}">'
-            f"<title>{title_for(shape.iso3, shape.name)}</title></path>"
+            f'<{tag} class="{css}" data-iso3="{shape.iso3}" {outline}>'
+            f"<title>{title_for(shape.iso3, shape.name)}</title></{tag}>"
         )
 
     drawn = _drawn_codes()
@@ -470,3 +514,8 @@ def world_map_svg(
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated value is escaped
+
+
+if __name__ == "__main__":  # python -m accord.core.worldmap: write the static geometry file
+    GEOMETRY_FILE.write_text(geometry_svg(), encoding="utf-8")
+    print(f"wrote {GEOMETRY_FILE}")

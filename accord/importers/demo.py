@@ -15,6 +15,9 @@ import yaml
 from django.db import transaction
 
 from accord.core.choices import Classification
+from accord.journal.choices import JournalKind
+from accord.journal.models import JournalEntry
+from accord.journal.services import journal_entry_create
 from accord.registry import services
 from accord.registry.choices import (
     DocumentKind,
@@ -100,6 +103,8 @@ def parse(path: Path = DEMO_FILE) -> dict:
                 "place": row.get("place") or "",
                 "kind": _choice(row.get("kind"), DocumentKind, where, problems),
                 "adopted_on": _date(row.get("adopted_on"), where, problems),
+                "review_on": _date(row.get("review_on"), where, problems),
+                "expires_on": _date(row.get("expires_on"), where, problems),
                 "description": (row.get("description") or "").strip(),
                 "source": row.get("source") or "",
                 "classification": _choice(
@@ -139,6 +144,13 @@ def parse(path: Path = DEMO_FILE) -> dict:
             end = _date(spell.get("to"), at, problems)
             if start and end and end < start:
                 problems.append(f"{at}: ends before it starts")
+            before_founding = spell.get("before_founding") is True
+            founded = row.get("founded")
+            if start and isinstance(founded, int) and start.year < founded and not before_founding:
+                problems.append(
+                    f"{at}: starts on {start}, before {acronym} was founded in {founded}; "
+                    "mark it `before_founding: true` if that is right"
+                )
             memberships.append(
                 {
                     "organization": acronym,
@@ -147,6 +159,7 @@ def parse(path: Path = DEMO_FILE) -> dict:
                     "valid_from": start,
                     "valid_to": end,
                     "note": spell.get("note") or "",
+                    "before_founding": before_founding,
                     "where": at,
                 }
             )
@@ -172,6 +185,7 @@ def parse(path: Path = DEMO_FILE) -> dict:
                 "type": _choice(row.get("type"), PartnershipType, where, problems),
                 "basis": list(row.get("basis") or []),
                 "since": _date(row.get("since"), where, problems),
+                "review_on": _date(row.get("review_on"), where, problems),
                 "status": _choice(row.get("status", "active"), PartnershipStatus, where, problems),
                 "priority": _choice(row.get("priority", "medium"), Priority, where, problems),
                 "classification": _choice(
@@ -205,9 +219,36 @@ def parse(path: Path = DEMO_FILE) -> dict:
                 "shared_with": list(row.get("shared_with") or []),
             }
         )
+    journal = []
+    for i, row in enumerate(data.get("journal") or []):
+        where = f"journal[{i}]"
+        if row.get("organization") and row["organization"] not in acronyms:
+            problems.append(f"{where}: unknown organization “{row['organization']}”")
+        if row.get("partnership") and row["partnership"] not in partners:
+            problems.append(f"{where}: no partnership with “{row['partnership']}”")
+        if row.get("document") and row["document"] not in keys:
+            problems.append(f"{where}: unknown framework document “{row['document']}”")
+        if sum(1 for k in ("organization", "partnership", "document") if row.get(k)) != 1:
+            problems.append(f"{where}: name one organization, partnership or document")
+        if not (row.get("text") or "").strip():
+            problems.append(f"{where}: the text is empty")
+        journal.append(
+            {
+                "organization": row.get("organization"),
+                "partnership": row.get("partnership"),
+                "document": row.get("document"),
+                "date": _date(row.get("date"), where, problems),
+                "kind": _choice(row.get("kind", "note"), JournalKind, where, problems),
+                "text": (row.get("text") or "").strip(),
+                "classification": _choice(
+                    row.get("classification", "internal"), Classification, where, problems
+                ),
+            }
+        )
     if problems:
         raise DemoDataError(path, problems)
     return {
+        "journal": journal,
         "home": home,
         "documents": documents,
         "organizations": organizations,
@@ -300,6 +341,7 @@ def load_demo(*, actor=None, path: Path = DEMO_FILE) -> LoadReport:
                 organization=organization,
                 country=country_objs[row["country"]],
                 valid_from=row["valid_from"],
+                confirm_before_founding=row["before_founding"],
                 **fields,
             )
             report.count("created", "memberships")
@@ -372,4 +414,17 @@ def load_demo(*, actor=None, path: Path = DEMO_FILE) -> LoadReport:
                 actor=actor, person=existing, expected_version=None, shared_with=shared, **changes
             )
             report.count("updated", "people")
+
+    for row in data["journal"]:
+        if row["organization"]:
+            record = organizations[row["organization"]]
+        elif row["partnership"]:
+            record = partnerships[organizations[row["partnership"]].pk]
+        else:
+            record = documents[row["document"]]
+        fields = {k: row[k] for k in ("date", "kind", "text", "classification")}
+        if JournalEntry.objects.on(record).filter(date=row["date"], text=row["text"]).exists():
+            continue
+        journal_entry_create(actor=actor, assigned_object=record, **fields)
+        report.count("created", "journal entries")
     return report

@@ -23,7 +23,7 @@ from accord.core.apinput import (
 )
 from accord.core.choices import Classification
 
-from . import selectors, services
+from . import bulk, selectors, services
 from .choices import (
     DocumentKind,
     MembershipStatus,
@@ -40,6 +40,7 @@ from .models import (
     Partnership,
     Person,
 )
+from .names import search_q
 
 router = Router()
 
@@ -74,15 +75,22 @@ class OrganizationRef(Schema):
     name: str
 
 
+COUNTRY_NAME_HELP = (
+    "In English, as stored (ISO 3166-1): the API does not translate names; pages show them "
+    "in the reader's language, and clients can do the same from the ISO code"
+)
+REGION_HELP = "In English, as stored (UN M49 names); pages translate it"
+
+
 class CountryOut(Schema):
     id: int
     iso3: str
     iso2: str
     numeric: str
-    name: str
-    official_name: str
-    region: str
-    subregion: str
+    name: str = Field(..., description=COUNTRY_NAME_HELP)
+    official_name: str = Field(..., description=COUNTRY_NAME_HELP)
+    region: str = Field(..., description=REGION_HELP)
+    subregion: str = Field(..., description=REGION_HELP)
     capital: str
     capital_lat: float | None
     capital_lng: float | None
@@ -90,8 +98,27 @@ class CountryOut(Schema):
     version: int
 
 
+class FactSource(Schema):
+    value: str | float | None
+    title: str
+    url: str
+    checked: str
+    note: str
+
+
 class CountryDetailOut(CountryOut):
     borders: list[str]
+    fact_sources: dict[str, FactSource] = Field(
+        ...,
+        description="Facts corrected from our reviewed list, by field, with their source; "
+        "only while the field still holds the corrected value",
+    )
+
+    @staticmethod
+    def resolve_fact_sources(obj):
+        return {
+            field: obj.fact_source(field) for field in obj.fact_sources if obj.fact_source(field)
+        }
 
     @staticmethod
     def resolve_borders(obj):
@@ -202,6 +229,11 @@ class MembershipIn(Schema):
     valid_to: Day | None = None
     source: str = text(Membership, "source")
     note: str = text(Membership, "note")
+    confirm_before_founding: StrictBool = Field(
+        False,
+        description="Accept a start before the organization's founding year (a founding "
+        "member counted from its signature, or membership of a predecessor).",
+    )
 
 
 class MembershipPatch(Schema):
@@ -211,6 +243,9 @@ class MembershipPatch(Schema):
     valid_to: Day | None = None
     source: str | None = text(Membership, "source", None)
     note: str | None = text(Membership, "note", None)
+    confirm_before_founding: StrictBool = Field(
+        False, description="Accept a new start before the organization's founding year."
+    )
 
 
 class DocumentOut(Schema):
@@ -221,6 +256,8 @@ class DocumentOut(Schema):
     place: str
     kind: DocumentKind
     adopted_on: datetime.date | None
+    review_on: datetime.date | None
+    expires_on: datetime.date | None
     description: str
     source: str
     classification: Classification
@@ -234,6 +271,8 @@ class DocumentIn(Schema):
     place: str = text(FrameworkDocument, "place")
     kind: DocumentKind
     adopted_on: Day | None = None
+    review_on: Day | None = Field(None, description="Next review (YYYY-MM-DD)")
+    expires_on: Day | None = Field(None, description="Last day in force (YYYY-MM-DD)")
     description: str = text(FrameworkDocument, "description")
     source: str = text(FrameworkDocument, "source")
     classification: Classification = Classification.PUBLIC
@@ -248,6 +287,8 @@ class DocumentPatch(Schema):
     place: str | None = text(FrameworkDocument, "place", None)
     kind: DocumentKind | None = None
     adopted_on: Day | None = None
+    review_on: Day | None = Field(None, description="Next review; null: none")
+    expires_on: Day | None = Field(None, description="Last day in force; null: none")
     description: str | None = text(FrameworkDocument, "description", None)
     source: str | None = text(FrameworkDocument, "source", None)
     classification: Classification | None = None
@@ -270,6 +311,7 @@ class PartnershipOut(Schema):
     since: datetime.date | None
     status: PartnershipStatus
     priority: Priority
+    review_on: datetime.date | None
     notes: str
     classification: Classification
     version: int
@@ -290,6 +332,7 @@ class PartnershipIn(Schema):
     since: Day | None = None
     status: PartnershipStatus = PartnershipStatus.ACTIVE
     priority: Priority = Priority.MEDIUM
+    review_on: Day | None = Field(None, description="Next review (YYYY-MM-DD)")
     notes: str = text(Partnership, "notes")
     classification: Classification = Classification.INTERNAL
     shared_with: list[Ref] = Field([], max_length=LIST_MAX)
@@ -302,6 +345,7 @@ class PartnershipPatch(Schema):
     since: Day | None = None
     status: PartnershipStatus | None = None
     priority: Priority | None = None
+    review_on: Day | None = Field(None, description="Next review; null: none")
     notes: str | None = text(Partnership, "notes", None)
     classification: Classification | None = None
     shared_with: list[Ref] | None = Field(None, max_length=LIST_MAX)
@@ -415,7 +459,10 @@ def patch_fields(payload: Schema, model) -> dict:
 
 class OrganizationFilters(Schema):
     search: str | None = Field(
-        None, max_length=SEARCH_MAX, description="In acronym, name and former names"
+        None,
+        max_length=SEARCH_MAX,
+        description="In acronym, name and former names, ignoring case and accents; "
+        "every word must be found",
     )
     kind: OrganizationKind | None = None
     is_partner: bool | None = Field(None, description="Partner of the home organization")
@@ -429,9 +476,7 @@ def organization_list(request, filters: Query[OrganizationFilters]):
     qs = selectors.organization_list(user=request.user)
     if filters.search:
         term = filters.search.strip()
-        qs = qs.filter(
-            Q(acronym__icontains=term) | Q(name__icontains=term) | Q(former_names__icontains=term)
-        )
+        qs = qs.filter(search_q(term))
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.is_partner is not None:
@@ -505,6 +550,127 @@ def organization_members(request, key: str, filters: Query[MemberFilters]):
     )
 
 
+class BulkRowIn(Schema):
+    country: str = Field(..., max_length=100, description="Name or ISO 3166-1 code")
+    status: str | None = Field(None, max_length=40, description="Default: `default_status`")
+    valid_from: str | None = Field(
+        None, max_length=40, description="YYYY-MM-DD; default: `default_valid_from`"
+    )
+    valid_to: str | None = Field(None, max_length=40, description="YYYY-MM-DD, the last day")
+
+
+class MembershipBulkIn(Schema):
+    rows: list[BulkRowIn] = Field(..., min_length=1, max_length=bulk.MAX_ROWS)
+    dry_run: StrictBool = Field(True, description="Judge the rows and write nothing.")
+    default_status: MembershipStatus = MembershipStatus.FULL
+    default_valid_from: Day | None = None
+    source: str = text(Membership, "source")
+    confirm_before_founding: StrictBool = Field(
+        False, description="Accept starts before the organization's founding year."
+    )
+
+
+class BulkRowOut(Schema):
+    line: int
+    country: str
+    iso3: str | None
+    status: str | None
+    valid_from: datetime.date | None
+    valid_to: datetime.date | None
+    result: str = Field(..., description="new, unchanged or wrong")
+    reason: str
+    suggestions: list[str]
+
+
+class MembershipBulkOut(Schema):
+    dry_run: bool
+    written: int
+    counts: dict[str, int]
+    rows: list[BulkRowOut]
+
+
+class MembershipBulkRefused(Schema):
+    detail: list[dict]
+    counts: dict[str, int]
+    rows: list[BulkRowOut]
+
+
+def bulk_row_out(item) -> dict:
+    return {
+        "line": item.line,
+        "country": item.given,
+        "iso3": item.country.iso3 if item.country else None,
+        "status": item.status or None,
+        "valid_from": item.valid_from,
+        "valid_to": item.valid_to,
+        "result": item.result,
+        "reason": str(item.reason),
+        "suggestions": item.suggestions,
+    }
+
+
+@router.post(
+    "/organizations/{key}/members/bulk",
+    response={200: MembershipBulkOut, 422: MembershipBulkRefused},
+    tags=["organizations"],
+)
+def organization_members_bulk(request, key: str, payload: MembershipBulkIn):
+    """Add many members at once: each row is judged new, unchanged or wrong.
+
+    With `dry_run` (the default) nothing is written. Otherwise the new rows are written in
+    one transaction when no row is wrong; a wrong row gives a 422 with every row's result.
+    """
+    require_edit(request)
+    organization = selectors.organization_get(user=request.user, key=key)
+    rows = [
+        bulk.Row(
+            line=n,
+            country=row.country,
+            status=row.status or "",
+            valid_from=row.valid_from or "",
+            valid_to=row.valid_to or "",
+        )
+        for n, row in enumerate(payload.rows, 1)
+    ]
+    judged = bulk.judge(
+        user=request.user,
+        organization=organization,
+        rows=rows,
+        default_status=payload.default_status,
+        default_from=payload.default_valid_from,
+        confirm_before_founding=payload.confirm_before_founding,
+    )
+    counts = bulk.counts(judged)
+    results = [bulk_row_out(item) for item in judged]
+    if payload.dry_run:
+        return {"dry_run": True, "written": 0, "counts": counts, "rows": results}
+    if counts[bulk.WRONG]:
+        detail = [
+            {"loc": ["body", "rows", item.line - 1], "msg": str(item.reason), "type": "value_error"}
+            for item in judged
+            if item.result == bulk.WRONG
+        ]
+        return Status(422, {"detail": detail, "counts": counts, "rows": results})
+    created = services.membership_bulk_create(
+        actor=request.user,
+        organization=organization,
+        rows=[
+            {
+                "line": item.line,
+                "country": item.country,
+                "status": item.status,
+                "valid_from": item.valid_from,
+                "valid_to": item.valid_to,
+            }
+            for item in judged
+            if item.result == bulk.NEW
+        ],
+        source=payload.source,
+        confirm_before_founding=payload.confirm_before_founding,
+    )
+    return {"dry_run": False, "written": len(created), "counts": counts, "rows": results}
+
+
 class OverlapQuery(Schema):
     a: str = ref(description="Acronym or id")
     b: str = ref(description="Acronym or id")
@@ -530,7 +696,12 @@ def overlap(request, query: Query[OverlapQuery]):
 
 
 class CountryFilters(Schema):
-    search: str | None = Field(None, max_length=SEARCH_MAX)
+    search: str | None = Field(
+        None,
+        max_length=SEARCH_MAX,
+        description="ISO code, or names ignoring case and accents: the ISO names in every "
+        "language of the interface, former and common names (Turkey, Burma, Swaziland)",
+    )
     region: str | None = Field(None, max_length=50)
     subregion: str | None = Field(None, max_length=50)
 
@@ -542,9 +713,7 @@ def country_list(request, filters: Query[CountryFilters]):
     qs = Country.objects.visible_to(request.user)
     if filters.search:
         term = filters.search.strip()
-        qs = qs.filter(
-            Q(name__icontains=term) | Q(iso3__iexact=term) | Q(official_name__icontains=term)
-        )
+        qs = qs.filter(search_q(term) | Q(iso3__iexact=term) | Q(iso2__iexact=term))
     if filters.region:
         qs = qs.filter(region__iexact=filters.region)
     if filters.subregion:
@@ -694,11 +863,14 @@ def membership_create(request, payload: MembershipIn):
 def membership_update(request, pk: int, payload: MembershipPatch):
     require_edit(request)
     membership = membership_get(request, pk)
+    fields = patch_fields(payload, Membership)
+    fields.pop("confirm_before_founding", None)
     return services.membership_update(
         actor=request.user,
         membership=membership,
         expected_version=payload.version,
-        **patch_fields(payload, Membership),
+        confirm_before_founding=payload.confirm_before_founding,
+        **fields,
     )
 
 
@@ -720,6 +892,7 @@ class PartnershipFilters(Schema):
     status: PartnershipStatus | None = None
     priority: Priority | None = None
     classification: Classification | None = None
+    review_before: Day | None = Field(None, description="Next review on or before this day")
 
 
 @router.get("/partnerships", response=list[PartnershipOut], tags=["partnerships"])
@@ -734,6 +907,8 @@ def partnership_list(request, filters: Query[PartnershipFilters]):
     for name in ("status", "priority", "classification"):
         if getattr(filters, name):
             qs = qs.filter(**{name: getattr(filters, name)})
+    if filters.review_before:
+        qs = qs.filter(review_on__lte=filters.review_before)
     return qs.order_by("pk")
 
 
@@ -877,6 +1052,9 @@ class DocumentFilters(Schema):
     search: str | None = Field(None, max_length=SEARCH_MAX)
     kind: DocumentKind | None = None
     year: int | None = Field(None, ge=1, le=9999)
+    review_before: Day | None = Field(
+        None, description="Next review or expiry on or before this day"
+    )
 
 
 @router.get("/documents", response=list[DocumentOut], tags=["framework documents"])
@@ -890,6 +1068,9 @@ def document_list(request, filters: Query[DocumentFilters]):
         qs = qs.filter(kind=filters.kind)
     if filters.year:
         qs = qs.filter(year=filters.year)
+    if filters.review_before:
+        day = filters.review_before
+        qs = qs.filter(Q(review_on__lte=day) | Q(expires_on__lte=day))
     return qs.order_by("year", "pk")
 
 

@@ -17,3 +17,13 @@ class RegistryConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(load_reference_data, sender=self)
+        # Organizations, partnerships, people and documents carry a journal (accord.journal).
+        from accord.journal.attach import register
+
+        from .models import FrameworkDocument, Organization, Partnership, Person
+
+        register(Organization, Partnership, Person, FrameworkDocument)
+
+        from .pickers import register_pickers
+
+        register_pickers()

@@ -1,9 +1,14 @@
+import datetime
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accord.core.choices import Classification
+from accord.core.names import fold, region_name
+from accord.core.widgets import Picker
 
 from .choices import (
     DocumentKind,
@@ -12,6 +17,7 @@ from .choices import (
     Priority,
 )
 from .models import Country, FrameworkDocument, Organization, Partnership, Person
+from .names import search_q
 from .selectors import home_member_ids
 
 # Longer search terms are refused by the form (SQLite cannot take a huge LIKE pattern).
@@ -37,7 +43,8 @@ def region_choices():
         .values_list("region", flat=True)
         .distinct()
     )
-    return [(r, r) for r in regions]
+    # Shown in the reader's language, sorted as shown; the stored English name is the value.
+    return sorted(((r, region_name(r)) for r in regions), key=lambda choice: fold(choice[1]))
 
 
 class OrganizationFilterSet(django_filters.FilterSet):
@@ -84,11 +91,8 @@ class OrganizationFilterSet(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(
-            Q(acronym__icontains=value)
-            | Q(name__icontains=value)
-            | Q(former_names__icontains=value)
-        )
+        # Acronym, name and former names, accents and case aside, every word somewhere.
+        return queryset.filter(search_q(value))
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(headquarters_country__region=value)
@@ -126,12 +130,47 @@ class CountryFilterSet(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(
-            Q(name__icontains=value) | Q(iso3__iexact=value) | Q(iso2__iexact=value)
-        )
+        # Its names in every language of the interface, former and common names too.
+        return queryset.filter(search_q(value) | Q(iso3__iexact=value) | Q(iso2__iexact=value))
 
     def filter_home(self, queryset, name, value):
         return queryset.filter(in_home=(value == "yes"))
+
+
+# Review dates within this many days count as due (the dashboard's "Due for review").
+REVIEW_DAYS = 90
+REVIEW_CHOICES = [
+    ("due", _("Due within 90 days, or overdue")),
+    ("overdue", _("Overdue")),
+    ("none", _("No date set")),
+]
+
+
+def review_filter():
+    return django_filters.ChoiceFilter(
+        empty_label=_("All"),
+        choices=REVIEW_CHOICES,
+        method="filter_review",
+        label=_("Review"),
+        widget=select_widget(),
+    )
+
+
+def review_condition(value: str, fields: tuple[str, ...]) -> Q | None:
+    """Rows whose date in any of `fields` is due (within REVIEW_DAYS), overdue, or unset."""
+    today = timezone.localdate()
+    horizon = today + datetime.timedelta(days=REVIEW_DAYS)
+    condition = Q(pk__in=[]) if value != "none" else Q()
+    for name in fields:
+        if value == "due":
+            condition |= Q(**{f"{name}__lte": horizon})
+        elif value == "overdue":
+            condition |= Q(**{f"{name}__lt": today})
+        elif value == "none":
+            condition &= Q(**{f"{name}__isnull": True})
+        else:
+            return None
+    return condition
 
 
 class PartnershipFilterSet(django_filters.FilterSet):
@@ -157,9 +196,15 @@ class PartnershipFilterSet(django_filters.FilterSet):
         widget=select_widget(),
     )
 
+    review = review_filter()
+
     class Meta:
         model = Partnership
-        fields = ["q", "status", "priority", "classification"]
+        fields = ["q", "status", "priority", "classification", "review"]
+
+    def filter_review(self, queryset, name, value):
+        condition = review_condition(value, ("review_on",))
+        return queryset if condition is None else queryset.filter(condition)
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -181,7 +226,7 @@ class PersonFilterSet(django_filters.FilterSet):
         empty_label=_("All"),
         queryset=Organization.objects.all(),
         label=_("Organization"),
-        widget=select_widget(),
+        widget=Picker(kind="organizations", attrs={"class": "form-select"}),
         to_field_name="acronym",
     )
 
@@ -207,9 +252,15 @@ class FrameworkDocumentFilterSet(django_filters.FilterSet):
         empty_label=_("All"), choices=DocumentKind.choices, label=_("Kind"), widget=select_widget()
     )
 
+    review = review_filter()
+
     class Meta:
         model = FrameworkDocument
-        fields = ["q", "kind"]
+        fields = ["q", "kind", "review"]
+
+    def filter_review(self, queryset, name, value):
+        condition = review_condition(value, ("review_on", "expires_on"))
+        return queryset if condition is None else queryset.filter(condition)
 
     def search(self, queryset, name, value):
         value = value.strip()

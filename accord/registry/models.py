@@ -1,3 +1,5 @@
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -8,6 +10,8 @@ from django.utils.translation import pgettext_lazy
 
 from accord.core.historical import History
 from accord.core.models import ClassifiedModel, VersionedModel
+from accord.core.names import country_name, region_name
+from accord.journal.attach import journal_relation
 
 from .choices import (
     DocumentKind,
@@ -17,6 +21,7 @@ from .choices import (
     PartnershipType,
     Priority,
 )
+from .names import country_search_text, organization_search_text
 from .querysets import (
     CountryQuerySet,
     FrameworkDocumentQuerySet,
@@ -46,9 +51,14 @@ class Country(VersionedModel):
     borders = models.ManyToManyField(
         "self", blank=True, symmetrical=True, verbose_name=_("land borders")
     )
+    # Every name it is found by, folded (see names.py); kept by save(), not typed.
+    search_text = models.TextField(_("search names"), blank=True, default="", editable=False)
+    # The reviewed corrections applied to package facts: {field: {value, title, url, checked,
+    # note}}, shown beside the fact while it still holds the corrected value.
+    fact_sources = models.JSONField(_("fact sources"), default=dict, blank=True, editable=False)
 
     objects = CountryQuerySet.as_manager()
-    history = History(m2m_fields=["borders"])
+    history = History(m2m_fields=["borders"], excluded_fields=["search_text", "fact_sources"])
 
     class Meta:
         ordering = ["name"]
@@ -56,7 +66,46 @@ class Country(VersionedModel):
         verbose_name_plural = _("countries")
 
     def __str__(self):
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (stored in English)."""
+        return country_name(self.name)
+
+    @property
+    def display_region(self) -> str:
+        return region_name(self.region)
+
+    @property
+    def display_subregion(self) -> str:
+        return region_name(self.subregion)
+
+    @property
+    def display_official_name(self) -> str:
+        return country_name(self.official_name)
+
+    def fact_source(self, field: str) -> dict | None:
+        """The source of a corrected fact, while the fact still holds the corrected value."""
+        source = (self.fact_sources or {}).get(field)
+        if isinstance(source, dict) and source.get("value") == getattr(self, field, None):
+            try:
+                checked = datetime.date.fromisoformat(str(source.get("checked")))
+            except ValueError:
+                checked = None
+            return {**source, "checked_date": checked}
+        return None
+
+    @property
+    def capital_source(self) -> dict | None:
+        return self.fact_source("capital")
+
+    def save(self, *args, **kwargs):
+        self.search_text = country_search_text(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("registry:country_detail", args=[self.iso3])
@@ -110,8 +159,13 @@ class Organization(VersionedModel):
         help_text=_("The organization this workspace works for. Exactly one is home."),
     )
 
+    # Its journal entries are deleted with it, and come back when the deletion is undone.
+    journal_entries = journal_relation()
+
+    search_text = models.TextField(_("search names"), blank=True, default="", editable=False)
+
     objects = OrganizationQuerySet.as_manager()
-    history = History()
+    history = History(excluded_fields=["search_text"])
 
     class Meta:
         ordering = ["acronym"]
@@ -143,6 +197,13 @@ class Organization(VersionedModel):
 
     def get_absolute_url(self):
         return reverse("registry:organization_detail", args=[self.acronym])
+
+    def save(self, *args, **kwargs):
+        self.search_text = organization_search_text(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
 
     def clean(self):
         # The constraint says the same; here the message lands on the field in forms and API.
@@ -217,6 +278,21 @@ class FrameworkDocument(ClassifiedModel):
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
     source = models.CharField(_("source"), max_length=500, blank=True)
+    review_on = models.DateField(
+        _("next review"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("When the office should look at it again."),
+    )
+    expires_on = models.DateField(
+        _("expires on"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("The last day it is in force, if it has an end."),
+    )
+    journal_entries = journal_relation()
 
     objects = FrameworkDocumentQuerySet.as_manager()
     history = History(m2m_fields=["shared_with"])
@@ -231,6 +307,10 @@ class FrameworkDocument(ClassifiedModel):
 
     def get_absolute_url(self):
         return reverse("registry:document_detail", args=[self.pk])
+
+    def clean(self):
+        if self.adopted_on and self.expires_on and self.expires_on < self.adopted_on:
+            raise ValidationError({"expires_on": _("It cannot expire before it was adopted.")})
 
 
 class Partnership(ClassifiedModel):
@@ -263,6 +343,14 @@ class Partnership(ClassifiedModel):
         _("priority"), max_length=8, choices=Priority.choices, default=Priority.MEDIUM
     )
     notes = models.TextField(_("notes"), blank=True)
+    review_on = models.DateField(
+        _("next review"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("When the office should look at this partnership again."),
+    )
+    journal_entries = journal_relation()
 
     objects = PartnershipQuerySet.as_manager()
     history = History(m2m_fields=["basis", "shared_with"])
@@ -314,6 +402,7 @@ class Person(ClassifiedModel):
     )
     role = models.CharField(_("role in the partnership"), max_length=200, blank=True)
     description = models.TextField(_("notes"), blank=True)
+    journal_entries = journal_relation()
 
     objects = PersonQuerySet.as_manager()
     history = History(m2m_fields=["shared_with"])

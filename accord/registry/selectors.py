@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Least
 from django.http import Http404
+from django.utils import timezone
 
 from accord.core import policy
 from accord.core.history import visible_history
 from accord.core.models import Deletion
+from accord.core.names import country_name_order
 
-from .choices import MEMBER_STATUSES, MembershipStatus
+from .choices import MEMBER_STATUSES, MembershipStatus, PartnershipStatus
 from .models import Country, FrameworkDocument, Membership, Organization, Partnership, Person
 from .querysets import today, valid_on
 
@@ -107,7 +110,8 @@ def members_of(*, user, organization: Organization, as_of=None, statuses=None) -
         .filter(organization=organization)
         .as_of(as_of or today())
         .select_related("country")
-        .order_by("country__name", "pk")
+        .annotate(country_order=country_name_order("country__name"))
+        .order_by("country_order", "country__name", "pk")
     )
     if statuses:
         qs = qs.filter(status__in=statuses)
@@ -171,9 +175,69 @@ def document_list(*, user) -> QuerySet[FrameworkDocument]:
 
 
 def country_list(*, user) -> QuerySet[Country]:
-    return Country.objects.visible_to(user).annotate(
-        in_home=Exists(home_member_ids().filter(country_id=OuterRef("pk")))
+    """Countries in the order of their names as the reader sees them (translated)."""
+    return (
+        Country.objects.visible_to(user)
+        .annotate(
+            in_home=Exists(home_member_ids().filter(country_id=OuterRef("pk"))),
+            name_order=country_name_order(),
+        )
+        .order_by("name_order", "name")
     )
+
+
+@dataclass
+class Review:
+    """A partnership or framework document whose review (or expiry) is due."""
+
+    date: datetime.date
+    kind: str  # "review" or "expiry"
+    record: Partnership | FrameworkDocument
+    days: int  # from today; negative when overdue
+
+    @property
+    def overdue(self) -> bool:
+        return self.days < 0
+
+    @property
+    def days_ago(self) -> int:
+        return -self.days
+
+
+def reviews_due(
+    *, user, within_days: int = 90, today: datetime.date | None = None, limit: int | None = 20
+) -> list[Review]:
+    """Reviews and expiries due within `within_days` (and overdue ones), soonest first.
+
+    Through the policy: only partnerships and documents the user may see. Ended
+    partnerships are left out. Two queries, whatever the number of records. `accord remind`
+    is meant to call this for each user it writes to.
+    """
+    day = today if today is not None else timezone.localdate()
+    horizon = day + datetime.timedelta(days=within_days)
+    partnerships = (
+        Partnership.objects.visible_to(user)
+        .filter(review_on__lte=horizon)
+        .exclude(status=PartnershipStatus.ENDED)
+        .select_related("organization", "partner")
+        .order_by("review_on", "pk")
+    )
+    never = datetime.date.max
+    documents = (
+        FrameworkDocument.objects.visible_to(user)
+        .filter(Q(review_on__lte=horizon) | Q(expires_on__lte=horizon))
+        .annotate(first_due=Least(Coalesce("review_on", never), Coalesce("expires_on", never)))
+        .order_by("first_due", "pk")
+    )
+    if limit is not None:
+        partnerships, documents = partnerships[:limit], documents[:limit]
+    due = [Review(p.review_on, "review", p, (p.review_on - day).days) for p in partnerships]
+    for document in documents:
+        for kind, when in (("review", document.review_on), ("expiry", document.expires_on)):
+            if when is not None and when <= horizon:
+                due.append(Review(when, kind, document, (when - day).days))
+    due.sort(key=lambda r: (r.date, r.kind, r.record._meta.model_name, r.record.pk))
+    return due[:limit] if limit is not None else due
 
 
 def dashboard_counts(*, user) -> dict:
@@ -209,14 +273,22 @@ def member_counts(*, user, organization: Organization, as_of=None) -> dict[str, 
 
 
 def countries_by_ids(*, user, ids) -> QuerySet[Country]:
-    return Country.objects.visible_to(user).filter(pk__in=list(ids)).order_by("name")
+    return (
+        Country.objects.visible_to(user)
+        .filter(pk__in=list(ids))
+        .annotate(name_order=country_name_order())
+        .order_by("name_order", "name")
+    )
 
 
 def neighbours(*, user, country: Country) -> QuerySet[Country]:
     return (
         country.borders.visible_to(user)
-        .annotate(in_home=Exists(home_member_ids().filter(country_id=OuterRef("pk"))))
-        .order_by("name")
+        .annotate(
+            in_home=Exists(home_member_ids().filter(country_id=OuterRef("pk"))),
+            name_order=country_name_order(),
+        )
+        .order_by("name_order", "name")
     )
 
 

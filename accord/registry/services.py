@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import copy
+import datetime
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accord.core import services as core
 
@@ -33,6 +36,44 @@ def organization_create(*, actor, **fields) -> Organization:
     return core.create(organization, actor=actor)
 
 
+def check_founding_move(organization: Organization, founded) -> None:
+    """A founding year may not move past the start of memberships that began after it.
+
+    Memberships already dated before the old founding year were confirmed as such (a
+    founding member counted from signature, a predecessor's members); only those the move
+    would newly put before the founding are counted.
+    """
+    if not isinstance(founded, int) or not 1 <= founded <= 9999:
+        return  # empty, or a value full_clean() refuses with its own message
+    if organization.founded is not None and founded <= organization.founded:
+        return
+    spells = Membership.objects.filter(
+        organization_id=organization.pk, valid_from__lt=datetime.date(int(founded), 1, 1)
+    )
+    if organization.founded is not None:
+        spells = spells.filter(valid_from__gte=datetime.date(organization.founded, 1, 1))
+    count = spells.count()
+    if count:
+        first = spells.order_by("valid_from").values_list("valid_from", flat=True).first()
+        raise ValidationError(
+            {
+                "founded": ngettext(
+                    "%(count)d membership of %(organization)s begins before %(year)s (on "
+                    "%(first)s): correct it before moving the founding year.",
+                    "%(count)d memberships of %(organization)s begin before %(year)s (the "
+                    "first on %(first)s): correct them before moving the founding year.",
+                    count,
+                )
+                % {
+                    "count": count,
+                    "organization": organization.acronym,
+                    "year": founded,
+                    "first": date_format(first, "SHORT_DATE_FORMAT"),
+                }
+            }
+        )
+
+
 @transaction.atomic
 def organization_update(
     *, actor, organization: Organization, expected_version: int | None, reason: str = "", **fields
@@ -40,6 +81,8 @@ def organization_update(
     core.require_editor(actor)
     probe = Organization(pk=organization.pk, is_home=fields.get("is_home", organization.is_home))
     check_one_home(probe)
+    if "founded" in fields:
+        check_founding_move(organization, fields["founded"])
     return core.update(
         organization, actor=actor, fields=fields, expected_version=expected_version, reason=reason
     )
@@ -84,6 +127,52 @@ def check_no_overlap(membership: Membership) -> None:
         )
 
 
+BEFORE_FOUNDING = "before_founding"
+
+
+def before_founding_message(organization: Organization, valid_from) -> str:
+    return _(
+        "%(organization)s was founded in %(founded)s; a membership from %(start)s would begin "
+        "before it. If that is right (a founding member counted from its signature, or "
+        "membership of a predecessor), confirm it."
+    ) % {
+        "organization": organization.acronym,
+        "founded": organization.founded,
+        "start": date_format(valid_from, "SHORT_DATE_FORMAT"),
+    }
+
+
+def check_after_founding(membership: Membership, *, confirmed: bool = False) -> None:
+    """A membership cannot begin before its organization was founded, unless confirmed.
+
+    `founded` is a year, so a start in the founding year is always accepted. The exception
+    is real: the EU's own pages date its founding members from 1958, the OSCE's original
+    participating States from 1973; the user (or the data file) says so explicitly.
+    """
+    organization = membership.organization
+    if confirmed or organization.founded is None:
+        return
+    if not isinstance(membership.valid_from, datetime.date):
+        return  # unknown, or a value full_clean() refuses with its own message
+    if membership.valid_from.year >= organization.founded:
+        return
+    raise ValidationError(
+        {
+            "valid_from": ValidationError(
+                before_founding_message(organization, membership.valid_from),
+                code=BEFORE_FOUNDING,
+            )
+        }
+    )
+
+
+def is_before_founding(exc: ValidationError) -> bool:
+    """Whether the only problem is a start before the founding (which may be confirmed)."""
+    errors = getattr(exc, "error_dict", {})
+    codes = [e.code for field_errors in errors.values() for e in field_errors]
+    return bool(codes) and all(code == BEFORE_FOUNDING for code in codes)
+
+
 @transaction.atomic
 def membership_create(
     *,
@@ -95,6 +184,7 @@ def membership_create(
     valid_to=None,
     source: str = "",
     note: str = "",
+    confirm_before_founding: bool = False,
 ) -> Membership:
     core.require_editor(actor)
     membership = Membership(
@@ -107,6 +197,7 @@ def membership_create(
         note=note,
     )
     membership.full_clean()
+    check_after_founding(membership, confirmed=confirm_before_founding)
     check_no_overlap(membership)
     with overlap_guard(membership):
         return core.create(membership, actor=actor)
@@ -136,12 +227,22 @@ def overlap_guard(membership: Membership):
 
 @transaction.atomic
 def membership_update(
-    *, actor, membership: Membership, expected_version: int | None, reason: str = "", **fields
+    *,
+    actor,
+    membership: Membership,
+    expected_version: int | None,
+    reason: str = "",
+    confirm_before_founding: bool = False,
+    **fields,
 ) -> Membership:
     core.require_editor(actor)
     probe = copy.copy(membership)
     for name, value in fields.items():
         setattr(probe, name, value)
+    if probe.valid_from != membership.valid_from:
+        # Only a new start is checked: a spell confirmed (or loaded) before the founding
+        # keeps its date through other edits.
+        check_after_founding(probe, confirmed=confirm_before_founding)
     check_no_overlap(probe)
     with overlap_guard(probe):
         return core.update(
@@ -151,6 +252,45 @@ def membership_update(
             expected_version=expected_version,
             reason=reason,
         )
+
+
+@transaction.atomic
+def membership_bulk_create(
+    *,
+    actor,
+    organization: Organization,
+    rows: list[dict],
+    source: str = "",
+    confirm_before_founding: bool = False,
+) -> list[Membership]:
+    """Create many memberships in one transaction: all of them, or none.
+
+    Each row is a dict with `line`, `country`, `status`, `valid_from` and `valid_to`; each goes
+    through membership_create(), so its checks and history hold for every row. A refusal
+    names the row's line.
+    """
+    core.require_editor(actor)
+    created = []
+    for row in rows:
+        try:
+            created.append(
+                membership_create(
+                    actor=actor,
+                    organization=organization,
+                    country=row["country"],
+                    status=row["status"],
+                    valid_from=row["valid_from"],
+                    valid_to=row["valid_to"],
+                    source=source,
+                    confirm_before_founding=confirm_before_founding,
+                )
+            )
+        except ValidationError as exc:
+            raise ValidationError(
+                _("Line %(line)s (%(country)s): %(reason)s")
+                % {"line": row["line"], "country": row["country"], "reason": " ".join(exc.messages)}
+            ) from exc
+    return created
 
 
 def membership_delete(*, actor, membership: Membership, expected_version=None):

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from django.shortcuts import render
+import datetime
+
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views import View
 
-from accord.core import policy
+from accord.core import dates, exports, policy
 from accord.core.history import history_page
+from accord.core.mapcache import cached_world_map
 from accord.core.views import (
     ObjectDeleteView,
     ObjectEditView,
@@ -17,9 +26,10 @@ from accord.core.views import (
     RequestConfig,
     page_size,
 )
-from accord.core.worldmap import CLASS_COLOURS, world_map_svg
+from accord.core.worldmap import CLASS_COLOURS
+from accord.journal.views import RecordJournalView, panel_context
 
-from . import selectors, services
+from . import bulk, selectors, services
 from .choices import MembershipStatus
 from .filtersets import (
     CountryFilterSet,
@@ -32,6 +42,7 @@ from .forms import (
     AsOfForm,
     CountryForm,
     FrameworkDocumentForm,
+    MembershipBulkForm,
     MembershipForm,
     OrganizationForm,
     PartnershipForm,
@@ -63,6 +74,7 @@ class DashboardView(PolicyMixin, View):
                 "home": home,
                 "partnerships": partners.order_by("partner__acronym")[:20],
                 "recent": recent,
+                "reviews": selectors.reviews_due(user=user),
             },
         )
 
@@ -75,6 +87,8 @@ class OrganizationListView(ObjectListView):
     table_class = OrganizationTable
     title = _("Organizations")
     add_url_name = "registry:organization_add"
+    export_url_name = "registry:organization_export"
+    export_filename = "organizations"
 
     def get_queryset(self, request):
         return selectors.organization_list(user=request.user)
@@ -103,35 +117,67 @@ def map_legend(home, organization) -> list[tuple[str, str]]:
     return legend
 
 
+def read_as_of(request, *, default=None):
+    """The as-of form (showing the day in the language's format), its day, and the page's
+    address with the day in ISO 8601 when it was typed otherwise (None when it was not).
+
+    Addresses keep ISO 8601 so that a link means the same day in every language; the links the
+    page builds (sorting, pages) take it from request.GET, rewritten here.
+    """
+    form = AsOfForm(request.GET or None)
+    day = form.cleaned_data["as_of"] if form.is_valid() else None
+    iso = None
+    canonical = dates.iso_query(request.GET, "as_of", day)
+    if canonical is not None:
+        request.GET = canonical
+        iso = f"{request.path}?{canonical.urlencode()}"
+    if not form.errors:
+        form = AsOfForm(initial={"as_of": day or default})
+    return form, day, iso
+
+
+def iso_address(response, iso):
+    """An htmx answer puts the ISO address in the browser's bar, not the one typed."""
+    if iso is not None:
+        response["HX-Push-Url"] = iso
+    return response
+
+
+def member_table(request, *, organization, day, home) -> tuple[MemberTable, set, str | None]:
+    """The organization page's member table (unpaginated), the shared states, the status."""
+    user = request.user
+    shared = set()
+    if home is not None and home.pk != organization.pk:
+        shared = set(
+            selectors.shared_members(user=user, a=organization, b=home, as_of=day).values_list(
+                "pk", flat=True
+            )
+        )
+    members = selectors.members_of(user=user, organization=organization, as_of=day)
+    status = request.GET.get("status")
+    if status in MembershipStatus.values:
+        members = members.filter(status=status)
+    table = MemberTable(
+        members,
+        shared_ids=shared,
+        show_edit=policy.can_edit(user),
+        # On the home organization's own page every member is "also in" it.
+        show_shared=home is not None and home.pk != organization.pk,
+        prefix="m-",
+    )
+    return table, shared, status
+
+
 class OrganizationDetailView(PolicyMixin, View):
     def get(self, request, key):
         user = request.user
         organization = selectors.organization_get(user=user, key=key)
-        as_of_form = AsOfForm(request.GET or None)
-        as_of = None
-        if as_of_form.is_valid():
-            as_of = as_of_form.cleaned_data["as_of"]
+        as_of_form, as_of, iso = read_as_of(request, default=selectors.today())
+        if iso is not None and not request.htmx:
+            return redirect(iso)
         day = as_of or selectors.today()
         home = selectors.home_organization()
-        shared = set()
-        if home is not None and home.pk != organization.pk:
-            shared = set(
-                selectors.shared_members(user=user, a=organization, b=home, as_of=day).values_list(
-                    "pk", flat=True
-                )
-            )
-        members = selectors.members_of(user=user, organization=organization, as_of=day)
-        status = request.GET.get("status")
-        if status in MembershipStatus.values:
-            members = members.filter(status=status)
-        table = MemberTable(
-            members,
-            shared_ids=shared,
-            show_edit=policy.can_edit(user),
-            # On the home organization's own page every member is "also in" it.
-            show_shared=home is not None and home.pk != organization.pk,
-            prefix="m-",
-        )
+        table, shared, status = member_table(request, organization=organization, day=day, home=home)
         RequestConfig(request, paginate={"per_page": page_size(request)}).configure(table)
         context = {
             "object": organization,
@@ -141,9 +187,18 @@ class OrganizationDetailView(PolicyMixin, View):
             "table": table,
             "status": status,
             "statuses": MembershipStatus.choices,
+            # The export takes the day the page shows, written out, so both list the same.
+            "export_links": exports.export_links(
+                request,
+                reverse("registry:organization_members_export", args=[organization.acronym]),
+                prefix="m-",
+                extra={"as_of": day.isoformat()},
+            ),
         }
         if request.htmx and request.htmx.target == "members":
-            return render(request, "registry/organization_detail.html#members", context)
+            return iso_address(
+                render(request, "registry/organization_detail.html#members", context), iso
+            )
         spells = list(
             selectors.members_of(user=user, organization=organization, as_of=day).values_list(
                 "country__iso3", "country_id", "status"
@@ -158,7 +213,7 @@ class OrganizationDetailView(PolicyMixin, View):
         context.update(
             {
                 "home": home,
-                "map": world_map_svg(
+                "map": cached_world_map(
                     classes,
                     label=str(
                         _("World map of the members of %(org)s") % {"org": organization.acronym}
@@ -170,9 +225,38 @@ class OrganizationDetailView(PolicyMixin, View):
                 "partnerships": selectors.partnerships_of(user=user, organization=organization),
                 "people": selectors.person_list(user=user).filter(organization=organization),
                 "changes": changes,
+                "journal": panel_context(request, organization),
             }
         )
-        return render(request, "registry/organization_detail.html", context)
+        return iso_address(render(request, "registry/organization_detail.html", context), iso)
+
+
+class OrganizationMembersExportView(PolicyMixin, View):
+    """The organization page's members on its date, as CSV or XLSX: OSCE-members-2026-11-29."""
+
+    def get(self, request, key):
+        organization = selectors.organization_get(user=request.user, key=key)
+        form = AsOfForm(request.GET)
+        back_url = organization.get_absolute_url()
+        title = str(_("Members of %(org)s") % {"org": organization.acronym})
+        if not form.is_valid():
+            return exports.error_response(
+                request, title=title, errors=exports.form_errors(form), back_url=back_url
+            )
+        day = form.cleaned_data["as_of"] or selectors.today()
+        home = selectors.home_organization()
+        table, _shared, _status = member_table(
+            request, organization=organization, day=day, home=home
+        )
+        RequestConfig(request, paginate=False).configure(table)
+        return exports.export(
+            request,
+            table.data.data,
+            exports.table_columns(table),
+            filename=f"{organization.acronym}-members-{day.isoformat()}",
+            title=title,
+            back_url=back_url,
+        )
 
 
 class OrganizationObject:
@@ -199,6 +283,10 @@ class OrganizationHistoryView(OrganizationObject, ObjectHistoryView):
     update_service = staticmethod(services.organization_update)
 
 
+class OrganizationJournalView(OrganizationObject, RecordJournalView):
+    pass
+
+
 # ---------------------------------------------------------------- countries
 
 
@@ -207,6 +295,8 @@ class CountryListView(ObjectListView):
     table_class = CountryTable
     title = _("Countries")
     add_url_name = "registry:country_add"
+    export_url_name = "registry:country_export"
+    export_filename = "countries"
 
     def get_queryset(self, request):
         return selectors.country_list(user=request.user)
@@ -216,8 +306,9 @@ class CountryDetailView(PolicyMixin, View):
     def get(self, request, key):
         user = request.user
         country = selectors.country_get(user=user, key=key)
-        as_of_form = AsOfForm(request.GET or None)
-        as_of = as_of_form.cleaned_data["as_of"] if as_of_form.is_valid() else None
+        as_of_form, as_of, iso = read_as_of(request)
+        if iso is not None and not request.htmx:
+            return redirect(iso)
         table = CountryMembershipTable(
             selectors.memberships_of_country(user=user, country=country, as_of=as_of)
         )
@@ -227,9 +318,16 @@ class CountryDetailView(PolicyMixin, View):
             "country": country,
             "as_of_form": as_of_form,
             "table": table,
+            "export_links": exports.export_links(
+                request,
+                reverse("registry:country_memberships_export", args=[country.iso3]),
+                extra={"as_of": as_of.isoformat() if as_of else None},
+            ),
         }
         if request.htmx and request.htmx.target == "memberships":
-            return render(request, "registry/country_detail.html#memberships", context)
+            return iso_address(
+                render(request, "registry/country_detail.html#memberships", context), iso
+            )
         neighbours = list(selectors.neighbours(user=user, country=country))
         home = selectors.home_organization()
         context.update(
@@ -238,16 +336,48 @@ class CountryDetailView(PolicyMixin, View):
                 "home": home,
                 "in_home": selectors.is_home_member(country=country),
                 "legend": [
-                    (country.name, CLASS_COLOURS["shared"]),
+                    (country.display_name, CLASS_COLOURS["shared"]),
                     (_("Land neighbours"), CLASS_COLOURS["observer"]),
                 ],
-                "map": world_map_svg(
+                "map": cached_world_map(
                     {country.iso3: "shared", **{n.iso3: "observer" for n in neighbours}},
-                    label=str(_("%(country)s and its neighbours") % {"country": country.name}),
+                    label=str(
+                        _("%(country)s and its neighbours") % {"country": country.display_name}
+                    ),
                 ),
             }
         )
-        return render(request, "registry/country_detail.html", context)
+        return iso_address(render(request, "registry/country_detail.html", context), iso)
+
+
+class CountryMembershipsExportView(PolicyMixin, View):
+    """The country page's memberships (on its date, or all of them) as CSV or XLSX."""
+
+    def get(self, request, key):
+        country = selectors.country_get(user=request.user, key=key)
+        form = AsOfForm(request.GET)
+        back_url = country.get_absolute_url()
+        title = str(_("Memberships of %(country)s") % {"country": country.display_name})
+        if not form.is_valid():
+            return exports.error_response(
+                request, title=title, errors=exports.form_errors(form), back_url=back_url
+            )
+        as_of = form.cleaned_data["as_of"]
+        table = CountryMembershipTable(
+            selectors.memberships_of_country(user=request.user, country=country, as_of=as_of)
+        )
+        RequestConfig(request, paginate=False).configure(table)
+        filename = f"{country.iso3}-memberships"
+        if as_of:
+            filename += f"-{as_of.isoformat()}"
+        return exports.export(
+            request,
+            table.data.data,
+            exports.table_columns(table),
+            filename=filename,
+            title=title,
+            back_url=back_url,
+        )
 
 
 class CountryObject:
@@ -321,7 +451,16 @@ class MembershipEditView(MembershipObject, ObjectEditView):
             # A spell stays with its organization and country (the form shows them disabled).
             fields.pop("organization", None)
             fields.pop("country", None)
+        fields["confirm_before_founding"] = form.cleaned_data.get("confirm_before_founding", False)
         return fields
+
+    def save(self, form, obj):
+        try:
+            return super().save(form, obj)
+        except ValidationError as exc:
+            if services.is_before_founding(exc):
+                form.ask_before_founding()
+            raise
 
     def get_success_url(self, obj):
         return obj.organization.get_absolute_url()
@@ -348,6 +487,8 @@ class PartnershipListView(ObjectListView):
     table_class = PartnershipTable
     title = _("Partnerships")
     add_url_name = "registry:partnership_add"
+    export_url_name = "registry:partnership_export"
+    export_filename = "partnerships"
 
     def get_queryset(self, request):
         return selectors.partnership_list(user=request.user)
@@ -368,6 +509,7 @@ class PartnershipDetailView(PolicyMixin, View):
                 "focal_points": selectors.person_list(user=user).filter(partnership=partnership),
                 "shared_with": partnership.shared_with.all() if policy.can_edit(user) else [],
                 "changes": changes,
+                "journal": panel_context(request, partnership),
             },
         )
 
@@ -400,6 +542,10 @@ class PartnershipHistoryView(PartnershipObject, ObjectHistoryView):
     update_service = staticmethod(services.partnership_update)
 
 
+class PartnershipJournalView(PartnershipObject, RecordJournalView):
+    pass
+
+
 # ---------------------------------------------------------------- people
 
 
@@ -412,6 +558,8 @@ class PersonListView(ObjectListView):
     table_class = PersonTable
     title = _("People")
     add_url_name = "registry:person_add"
+    export_url_name = "registry:person_export"
+    export_filename = "people"
 
     def get_queryset(self, request):
         return selectors.person_list(user=request.user)
@@ -431,7 +579,12 @@ class PersonDetailView(PolicyMixin, View):
         return render(
             request,
             "registry/person_detail.html",
-            {"object": person, "partnership": partnership, "changes": changes},
+            {
+                "object": person,
+                "partnership": partnership,
+                "changes": changes,
+                "journal": panel_context(request, person),
+            },
         )
 
 
@@ -459,6 +612,10 @@ class PersonHistoryView(PersonObject, ObjectHistoryView):
     update_service = staticmethod(services.person_update)
 
 
+class PersonJournalView(PersonObject, RecordJournalView):
+    pass
+
+
 # ---------------------------------------------------------------- framework documents
 
 
@@ -471,6 +628,8 @@ class DocumentListView(ObjectListView):
     table_class = FrameworkDocumentTable
     title = _("Framework documents")
     add_url_name = "registry:document_add"
+    export_url_name = "registry:document_export"
+    export_filename = "documents"
 
     def get_queryset(self, request):
         return selectors.document_list(user=request.user)
@@ -489,6 +648,7 @@ class DocumentDetailView(PolicyMixin, View):
                     basis=document
                 ),
                 "changes": changes,
+                "journal": panel_context(request, document),
             },
         )
 
@@ -515,3 +675,172 @@ class DocumentDeleteView(DocumentObject, ObjectDeleteView):
 
 class DocumentHistoryView(DocumentObject, ObjectHistoryView):
     update_service = staticmethod(services.document_update)
+
+
+class DocumentJournalView(DocumentObject, RecordJournalView):
+    pass
+
+
+# ---------------------------------------------------------------- bulk entry of memberships
+
+BULK_SALT = "accord.registry.membership-bulk"
+# How long a preview may be confirmed.
+BULK_MAX_AGE = 3600
+
+
+class MembershipBulkView(PolicyMixin, View):
+    """Add members in bulk: input → preview (new / unchanged / wrong) → confirm.
+
+    The preview carries the rows it read in a signed token, so the confirm step writes
+    exactly what was previewed (and judged again), never row data the browser could edit.
+    """
+
+    edit = True
+    template_name = "registry/membership_bulk.html"
+
+    def render_page(self, request, organization, form, status=200, **extra):
+        context = {"organization": organization, "object": organization, "form": form, **extra}
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request, key):
+        organization = selectors.organization_get(user=request.user, key=key)
+        return self.render_page(request, organization, MembershipBulkForm())
+
+    def post(self, request, key):
+        organization = selectors.organization_get(user=request.user, key=key)
+        if "token" in request.POST:
+            return self.confirm(request, organization)
+        form = MembershipBulkForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_page(request, organization, form, status=400)
+        data = form.cleaned_data
+        index = bulk.country_index(user=request.user)
+        try:
+            if data["file"] is not None:
+                reading = bulk.read_upload(data["file"], index)
+            else:
+                reading = bulk.read_text(data["rows"], index)
+        except bulk.BulkInputError as exc:
+            form.add_error("file" if data["file"] is not None else "rows", str(exc))
+            return self.render_page(request, organization, form, status=400)
+        if not reading.rows:
+            form.add_error("rows", _("No rows: paste at least one country."))
+            return self.render_page(request, organization, form, status=400)
+        settings = {
+            "status": data["status"],
+            "from": data["valid_from"].isoformat() if data["valid_from"] else "",
+            "source": data["source"],
+            "confirm": data["confirm_before_founding"],
+            "notices": [str(n) for n in reading.notices],
+        }
+        return self.preview(request, organization, form, reading.rows, settings, index=index)
+
+    def preview(
+        self, request, organization, form, rows, settings, *, index=None, status=200, **extra
+    ):
+        judged = bulk.judge(
+            user=request.user,
+            organization=organization,
+            rows=rows,
+            default_status=settings["status"],
+            default_from=datetime.date.fromisoformat(settings["from"])
+            if settings["from"]
+            else None,
+            confirm_before_founding=settings["confirm"],
+            index=index,
+        )
+        token = signing.dumps(
+            {
+                "o": organization.pk,
+                "u": request.user.pk,
+                "rows": [row.as_list() for row in rows],
+                "new": [item.line for item in judged if item.result == bulk.NEW],
+                **settings,
+            },
+            salt=BULK_SALT,
+            compress=True,
+        )
+        return self.render_page(
+            request,
+            organization,
+            form,
+            status=status,
+            judged=judged,
+            counts=bulk.counts(judged),
+            notices=settings["notices"],
+            token=token,
+            **extra,
+        )
+
+    def confirm(self, request, organization):
+        form = MembershipBulkForm()
+        try:
+            payload = signing.loads(request.POST["token"], salt=BULK_SALT, max_age=BULK_MAX_AGE)
+            if payload["o"] != organization.pk or payload["u"] != request.user.pk:
+                raise signing.BadSignature
+            rows = [bulk.Row.from_list(values) for values in payload["rows"]]
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            error = _("This preview has expired or was altered: enter the rows again.")
+            return self.render_page(request, organization, form, status=400, error=error)
+        settings = {k: payload[k] for k in ("status", "from", "source", "confirm", "notices")}
+        judged = bulk.judge(
+            user=request.user,
+            organization=organization,
+            rows=rows,
+            default_status=settings["status"],
+            default_from=datetime.date.fromisoformat(settings["from"])
+            if settings["from"]
+            else None,
+            confirm_before_founding=settings["confirm"],
+        )
+        new = [item for item in judged if item.result == bulk.NEW]
+        if [item.line for item in new] != payload["new"]:
+            return self.preview(
+                request,
+                organization,
+                form,
+                rows,
+                settings,
+                status=409,
+                changed=_(
+                    "The registry changed since the preview, so nothing was written. "
+                    "Check the rows below and confirm again."
+                ),
+            )
+        try:
+            created = services.membership_bulk_create(
+                actor=request.user,
+                organization=organization,
+                rows=[
+                    {
+                        "line": item.line,
+                        "country": item.country,
+                        "status": item.status,
+                        "valid_from": item.valid_from,
+                        "valid_to": item.valid_to,
+                    }
+                    for item in new
+                ],
+                source=settings["source"],
+                confirm_before_founding=settings["confirm"],
+            )
+        except ValidationError as exc:
+            return self.preview(
+                request,
+                organization,
+                form,
+                rows,
+                settings,
+                status=409,
+                changed=_("Nothing was written: %(reason)s") % {"reason": " ".join(exc.messages)},
+            )
+        messages.success(
+            request,
+            ngettext(
+                "Added %(count)d membership to %(organization)s.",
+                "Added %(count)d memberships to %(organization)s.",
+                len(created),
+            )
+            % {"count": len(created), "organization": organization.acronym},
+        )
+        return HttpResponseRedirect(organization.get_absolute_url())

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "accord.core",
+    "accord.journal",
     "accord.registry",
     "accord.importers",
 ]
@@ -104,6 +105,10 @@ MIDDLEWARE = [
     "accord.core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses pages and API answers (whitenoise serves static files pre-compressed and
+    # returns before this runs). Above everything that writes the body; Django's adds random
+    # bytes to each gzip header against BREACH (4.2+).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

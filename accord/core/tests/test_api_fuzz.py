@@ -71,7 +71,13 @@ class BearerAuth:
         return TOKEN["raw"]
 
     def set(self, case, data, context):
-        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+        # Identity encoding: the WSGI transport sends "gzip" but does not decode what comes back
+        # (compression itself is tested in registry/tests/test_fast_pages.py).
+        case.headers = {
+            **(case.headers or {}),
+            "Authorization": f"Bearer {data}",
+            "Accept-Encoding": "identity",
+        }
 
 
 # Requests go in-process to the WSGI application, inside the test's transaction.

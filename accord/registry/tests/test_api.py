@@ -500,7 +500,7 @@ def test_stale_versions_are_refused_for_every_collection(world, editor, collecti
 
 def test_delete_with_a_stale_version_is_409_and_keeps_the_record(world, editor):
     assert (
-        patch(editor, "/api/v1/organizations/SCO", {"version": 1, "founded": 2002}).status_code
+        patch(editor, "/api/v1/organizations/SCO", {"version": 1, "founded": 2000}).status_code
         == 200
     )
     response = editor.delete("/api/v1/organizations/SCO?version=1")

@@ -337,6 +337,7 @@ def test_r1_restore_keeps_the_no_overlap_rule(world, client_for):
         status="observer",
         valid_from=day(2000, 1, 1),
         valid_to=day(2005, 12, 31),
+        confirm_before_founding=True,  # before SCO's founding (2001) on purpose
     )
     old = spell.history.get().history_id
     spell = services.membership_update(

@@ -29,6 +29,8 @@ def spell(world, country, valid_from=None, valid_to=None, organization=None, sta
         status=status,
         valid_from=valid_from,
         valid_to=valid_to,
+        # These dates span SCO's founding (2001) on purpose: the tests are about overlaps.
+        confirm_before_founding=True,
     )
 
 

@@ -5,6 +5,7 @@ route added later is walked without editing this file. A route whose parameters 
 fill fails `test_the_walk_knows_every_route`: teach `records()` about it.
 """
 
+import datetime
 import json
 import re
 
@@ -13,6 +14,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accord.api import api
 from accord.core.models import ApiToken, Deletion
+from accord.core.pickers import KINDS
+from accord.journal import services as journal
+from accord.journal.models import JournalEntry
 from accord.registry import services
 from accord.registry.models import (
     Country,
@@ -23,7 +27,14 @@ from accord.registry.models import (
     Person,
 )
 
-SECRETS = ("RESTRICTED-NOTE", "RESTRICTED-PERSON", "RESTRICTED-MEMO")
+SECRETS = (
+    "RESTRICTED-NOTE",
+    "RESTRICTED-PERSON",
+    "RESTRICTED-MEMO",
+    # A restricted journal entry on a visible record, a public one on a hidden record.
+    "RESTRICTED-JOURNAL",
+    "JOURNAL-ON-HIDDEN",
+)
 SKIPPED_PREFIXES = ("admin/", "static/", "media/", "i18n/")
 # Pages a signed-out visitor may open: the login page itself, and the health check for load
 # balancers (engine names and counts only).
@@ -38,6 +49,12 @@ LOGIN_PAGES = {"login", "login_verify", "logout"}
 SELF_SERVICE_PAGES = {"password_change", "tokens", "two_factor_setup"}
 # The API's description and docs page: pages like any other, for users with an account.
 API_DOCS = {"openapi-json", "openapi-view"}
+# Pickers' searches answer JSON: junk in ?page= or ?q= is a 400 naming the parameter.
+JSON_SEARCHES = {"pick"}
+# Exports (lists as CSV or XLSX files, names ending in "_export"): junk in a filter is a 400
+# page that names it; their files are read as text (XLSX unzipped) for the leak checks.
+EXPORT_SUFFIX = "_export"
+EXPORT_FORMATS = ("csv", "xlsx")
 # Django Ninja's root of the API answers 404 to everyone: there is nothing there.
 API_ROOT = "api-root"
 # The one API operation that needs no authentication: exchanging a password for a token.
@@ -78,13 +95,46 @@ def records(world):
         # A user's API token: for its owner, a 404 for everyone else.
         "account": [(token.pk, token, hidden)],
         "auth": [(token.pk, token, hidden)],
+        # Journal entries: a public one on a visible record, a restricted one on a visible
+        # record, and a public one on a hidden record (hidden with its record).
+        "journal": journal_records(world),
+        "journal-entries": journal_records(world),
+        # Pickers' searches (JSON): each kind, for every role with an account.
+        "pick": [(kind, None, {"norole"}) for kind in sorted(KINDS)],
     }
+
+
+def journal_records(world):
+    hidden = {"viewer", "partner", "norole"}
+    return [
+        (world.note.pk, world.note, {"norole"}),
+        (world.restricted_note.pk, world.restricted_note, hidden),
+        (world.hidden_record_note.pk, world.hidden_record_note, hidden),
+    ]
 
 
 @pytest.fixture
 def world(world):
-    """The shared world, and an API token of the editor's for the token routes."""
+    """The shared world, an API token of the editor's for the token routes, journal entries."""
     world.token = ApiToken.issue(user=world.users.editor, name="walk")[0]
+    day = datetime.date(2025, 1, 15)
+    world.note = journal.journal_entry_create(
+        actor=None, assigned_object=world.un, date=day, text="Public call", classification="public"
+    )
+    world.restricted_note = journal.journal_entry_create(
+        actor=None,
+        assigned_object=world.un,
+        date=day,
+        text="RESTRICTED-JOURNAL",
+        classification="restricted",
+    )
+    world.hidden_record_note = journal.journal_entry_create(
+        actor=None,
+        assigned_object=world.p_sco,
+        date=day,
+        text="JOURNAL-ON-HIDDEN",
+        classification="public",
+    )
     return world
 
 
@@ -167,6 +217,10 @@ def valid_body(name, record):
             "valid_from": "2020-01-01",
         },
         "MembershipPatch": {"version": version, "note": "Changed by the walk"},
+        "MembershipBulkIn": {
+            "rows": [{"country": "CHN", "status": "observer", "valid_from": "2020-01-01"}],
+            "dry_run": False,
+        },
         "PartnershipIn": {"organization": "UN", "partner": "SCO", "type": "thematic"},
         "PartnershipPatch": {"version": version, "priority": "low"},
         "PersonIn": {"name": "New Person", "organization": "UN"},
@@ -176,6 +230,13 @@ def valid_body(name, record):
         "TokenIn": {"username": "viewer", "password": "wrong"},
         "CountryIn": {"iso3": "XKX", "iso2": "XK", "numeric": "983", "name": "Kosovo"},
         "CountryPatch": {"version": version, "capital": "Changed by the walk"},
+        "JournalEntryIn": {
+            "assigned_object_type": "registry.organization",
+            "assigned_object_id": Organization.objects.get(acronym="UN").pk,
+            "date": "2025-02-01",
+            "text": "Written by the walk",
+        },
+        "JournalEntryPatch": {"version": version, "text": "Changed by the walk"},
     }
     if name is None:
         return None
@@ -186,16 +247,30 @@ def valid_body(name, record):
 def snapshot():
     """What a change would alter: row counts, version sums and history rows of every model."""
     state = {}
-    for model in (Organization, Membership, Partnership, Person, FrameworkDocument, Country):
+    models = (Organization, Membership, Partnership, Person, FrameworkDocument, Country)
+    for model in (*models, JournalEntry):
         rows = list(model.objects.values_list("version", flat=True))
         state[model.__name__] = (len(rows), sum(rows), model.history.count())
     state["shares"] = sum(
-        m.shared_with.through.objects.count() for m in (Partnership, Person, FrameworkDocument)
+        m.shared_with.through.objects.count()
+        for m in (Partnership, Person, FrameworkDocument, JournalEntry)
     )
     state["basis"] = Partnership.basis.through.objects.count()
     state["tokens"] = ApiToken.objects.count()
     state["deletions"] = list(Deletion.objects.values_list("pk", "restored"))
     return state
+
+
+def content_of(response) -> bytes:
+    """A page's bytes; a streamed export read out; an XLSX's XML parts unzipped."""
+    import io
+    import zipfile
+
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    if data[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            data = b"".join(archive.read(name) for name in archive.namelist())
+    return data
 
 
 def leaks(content: bytes, role: str) -> list[str]:
@@ -317,7 +392,7 @@ def test_pages_show_each_role_only_what_it_may_see(world, client_for, role):
         expected = expected_page_status(role, name, view_class, hidden_for)
         if response.status_code not in expected:
             problems.append(f"GET {url}: {response.status_code}, expected {sorted(expected)}")
-        if found := leaks(response.content, role):
+        if found := leaks(content_of(response), role):
             problems.append(f"GET {url} shows {found}")
     assert not problems, "\n".join(problems)
 
@@ -359,7 +434,7 @@ def test_an_editor_opens_every_page_and_sees_every_record(world, client_for):
             continue
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-        seen.update(leaks(response.content, "partner"))
+        seen.update(leaks(content_of(response), "partner"))
     assert seen == {*SECRETS, "Ivo Internal"}
 
 
@@ -395,7 +470,13 @@ def test_junk_query_strings_never_break_a_page(world, client_for):
             continue
         for query in JUNK_QUERIES:
             response = client.get(f"{url}?{query}")
-            if response.status_code != 200:
+            if name in JSON_SEARCHES and response.status_code == 400:
+                if not response.json().get("detail"):
+                    problems.append(f"GET {url}?{query}: a 400 that names nothing")
+            elif name and name.endswith(EXPORT_SUFFIX) and response.status_code == 400:
+                if 'role="alert"' not in response.content.decode():
+                    problems.append(f"GET {url}?{query}: a 400 that names nothing")
+            elif response.status_code != 200:
                 problems.append(f"GET {url}?{query}: {response.status_code}")
     assert not problems, "\n".join(problems)
 
@@ -490,6 +571,9 @@ def throwaway(segment, world):
             actor=None, iso3="XDD", iso2="XD", numeric="990", name="Doomed"
         ),
         "auth": lambda: ApiToken.issue(user=world.users.editor, name="doomed")[0],
+        "journal-entries": lambda: journal.journal_entry_create(
+            actor=None, assigned_object=world.un, date=datetime.date(2025, 1, 1), text="Doomed"
+        ),
     }
     assert segment in make, f"No throwaway {segment} to delete: add one to throwaway()"
     record = make[segment]()
@@ -673,7 +757,7 @@ def test_visible_pages_name_no_hidden_record(linked_world, client_for, role):
         if response.status_code != 200:  # redirects (log-in steps); statuses are walked above
             continue
         shown.add(url)
-        if found := link_leaks(response.content, role, world):
+        if found := link_leaks(content_of(response), role, world):
             problems.append(f"GET {url} shows {found}")
     must = {
         f"/people/{world.linked_person.pk}/history/",
@@ -764,4 +848,44 @@ def test_filters_on_a_hidden_id_answer_as_on_a_missing_one(linked_world, client_
                 if not (same_status and same_body):
                     problems.append(f"GET {path}?{param['name']}={pk}: {a.status_code} {a.content}")
     assert checked, "no collection filters on a record that can be hidden"
+    assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------- exports
+
+
+@pytest.mark.parametrize("role", ["viewer", "partner", "editor"])
+def test_exports_hold_only_what_each_role_may_see(linked_world, client_for, role):
+    """Every export route in both formats: the file names no record the role may not see."""
+    world = linked_world
+    client = client_for(getattr(world.users, role))
+    exported = set()
+    problems = []
+    for url, name, view_class, _record, hidden_for in page_routes(linked_records(world)):
+        if not (name or "").endswith(EXPORT_SUFFIX):
+            continue
+        for fmt in EXPORT_FORMATS:
+            response = client.get(f"{url}?format={fmt}")
+            expected = (
+                {200}
+                if role == "editor"
+                else expected_page_status(role, name, view_class, hidden_for)
+            )
+            if response.status_code not in expected:
+                problems.append(f"GET {url}?format={fmt}: {response.status_code}")
+            if response.status_code != 200:
+                continue
+            exported.add(name)
+            if role != "editor" and (found := link_leaks(content_of(response), role, world)):
+                problems.append(f"GET {url}?format={fmt} holds {found}")
+    lists = {"organization", "country", "partnership", "person", "document"}
+    must = {f"registry:{n}_export" for n in lists} | {
+        "registry:organization_members_export",
+        "registry:country_memberships_export",
+    }
+    must = {m.split(":")[1] for m in must} | ({"deleted_export"} if role == "editor" else set())
+    assert must <= exported, must - exported
+    if role == "editor":  # the checks above would see a leak: the editor's files hold them
+        people = content_of(client.get("/people/export/?format=xlsx"))
+        assert leaks(people, "partner") == ["RESTRICTED-PERSON", "Ivo Internal"]
     assert not problems, "\n".join(problems)

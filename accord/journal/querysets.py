@@ -1,0 +1,34 @@
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+
+from accord.core import policy
+from accord.core.querysets import ClassifiedQuerySet
+
+from .attach import journal_models
+
+
+class JournalEntryQuerySet(ClassifiedQuerySet):
+    def visible_to(self, user):
+        """Entries the user may see, on records the user may see: both, or nothing.
+
+        A public entry on a hidden record stays hidden, and is never counted.
+        """
+        qs = super().visible_to(user)
+        if policy.classified_filter(user) is None:
+            return qs
+        models = list(journal_models().values())
+        types = ContentType.objects.get_for_models(*models) if models else {}
+        on_visible = Q(pk__in=[])
+        for model in models:
+            on_visible |= Q(
+                assigned_object_type=types[model],
+                assigned_object_id__in=model.objects.visible_to(user).values("pk"),
+            )
+        return qs.filter(on_visible)
+
+    def on(self, obj):
+        """The entries of one record."""
+        return self.filter(
+            assigned_object_type=ContentType.objects.get_for_model(obj),
+            assigned_object_id=obj.pk,
+        )
