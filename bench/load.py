@@ -11,8 +11,9 @@
 4. Checks: no 5xx, no status but 200 and 409, no connection error, and no lost update: every
    marker whose PATCH got a 200 is in the notes at the end, and each hot record's version is its
    first version plus the number of 200 PATCHes.
-5. Throughput with wrk: the members API and the organization page of UN, each against its bare
-   baseline view, alternating, as requests per second and a ratio.
+5. Throughput with wrk: the members API and the organization page of UN and the first page of
+   the organization list, each against its bare baseline view, alternating, as requests per
+   second and a ratio.
 
 Exit status 1 when a check fails. `--append-results bench/RESULTS.md` appends a section.
 """
@@ -46,6 +47,7 @@ HOT_RECORDS = 5
 PAIRS = [
     ("members API (UN)", "/api/v1/organizations/UN/members", "/bench/api/organizations/UN/members"),
     ("organization page (UN)", "/organizations/UN/", "/bench/organizations/UN/"),
+    ("organization list, first page", "/organizations/", "/bench/organizations/"),
 ]
 
 
@@ -94,7 +96,8 @@ class Server:
             self.reset()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.accord("migrate", "-v0")
-        self.accord("load-demo")
+        if not self.args.existing:
+            self.accord("load-demo")
         for name, role in ((EDITOR, "editor"), (VIEWER, "viewer")):
             if not self.user_exists(name):
                 self.accord(
@@ -316,8 +319,9 @@ def report(server, args, mixed, elapsed, problems, rates) -> str:
     lines = [
         f"### {server.database}, {datetime.date.today().isoformat()}",
         "",
-        f"`accord serve --workers {args.workers}` (gunicorn, 4 threads per worker), demo "
-        f"workspace, {os.cpu_count()} CPUs, Python {platform.python_version()}; client and "
+        f"`accord serve --workers {args.workers}` (gunicorn, 4 threads per worker), "
+        + ("the database as it was (no demo workspace)" if args.existing else "demo workspace")
+        + f", {os.cpu_count()} CPUs, Python {platform.python_version()}; client and "
         "server on the same machine.",
         "",
         f"Mixed phase: {args.clients} clients for {elapsed:.0f} s, {args.write_share:.0%} of loops "
@@ -351,6 +355,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=str(ROOT / "bench" / "out" / "load"))
     parser.add_argument("--reset", action="store_true", help="start from an empty database")
+    parser.add_argument(
+        "--existing",
+        action="store_true",
+        help="serve the database as it is, without the demo workspace (e.g. a copy of the "
+        "bench/generate.py database: the writes change it)",
+    )
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--clients", type=int, default=40)

@@ -6,7 +6,7 @@ import django_tables2
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import EmptyPage
+from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -32,15 +32,23 @@ def page_size(request) -> int:
     return max(1, min(size, 200))
 
 
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are, for a view that counted them already."""
+
+    def __init__(self, *args, count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count = count  # instead of the cached property's COUNT query
+
+
 class RequestConfig(django_tables2.RequestConfig):
     """django-tables2's, with the page size from page_size(), not the raw ?per_page=.
 
     django-tables2 takes ?per_page= as it comes: 0 or less was a server error, and a huge one
     skipped the limit of 200 rows a page. Build tables without `request=` and configure them
-    with this.
+    with this. `count`: the number of rows, when the view knows it (no COUNT query then).
     """
 
-    def configure(self, table):
+    def configure(self, table, *, count: int | None = None):
         table.request = self.request
         order_by = self.request.GET.getlist(table.prefixed_order_by_field)
         if order_by:
@@ -50,8 +58,9 @@ class RequestConfig(django_tables2.RequestConfig):
                 page = int(self.request.GET.get(table.prefixed_page_field, 1))
             except ValueError:
                 page = 1
+            counted = {} if count is None else {"paginator_class": CountedPaginator, "count": count}
             try:
-                table.paginate(page=page, per_page=page_size(self.request))
+                table.paginate(page=page, per_page=page_size(self.request), **counted)
             except EmptyPage:
                 table.page = table.paginator.page(table.paginator.num_pages)
         return table

@@ -30,7 +30,9 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .pickers import get_kind
@@ -142,3 +144,44 @@ class Picker(PickerMixin, forms.Select):
 
 class MultiPicker(PickerMixin, forms.SelectMultiple):
     """A searchable select of several records (see the module's docstring)."""
+
+
+def _attrs_html(attrs: dict) -> str:
+    """The attributes as django/forms/widgets/attrs.html writes them: True alone, False left out."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
+class Select(forms.Select):
+    """A plain select that writes its HTML itself, the same as Django's templates write it.
+
+    Django renders each option through a template `include`: the five filters of a list page
+    cost more than its queries. Same name, attributes, option groups and selection.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], _attrs_html(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('<optgroup label="{}">', group_name))
+            parts.extend(
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    str(option["value"]),
+                    _attrs_html(option["attrs"]),
+                    option["label"],
+                )
+                for option in options
+            )
+            if group_name:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("\n  ".join(parts))  # noqa: S308 (each part went through format_html)

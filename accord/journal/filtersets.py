@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accord.core.choices import Classification
 from accord.core.forms import DateInput
+from accord.core.widgets import Select
 
 from . import selectors
 from .attach import journal_models, model_for
@@ -25,7 +26,7 @@ def visible_authors(request):
 
 
 def select_widget():
-    return forms.Select(attrs={"class": "form-select"})
+    return Select(attrs={"class": "form-select"})
 
 
 def date_widget():

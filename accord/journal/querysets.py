@@ -26,6 +26,11 @@ class JournalEntryQuerySet(ClassifiedQuerySet):
             )
         return qs.filter(on_visible)
 
+    def visible_on(self, user, obj):
+        """The entries of one record that the user may see, when the record itself came through
+        the policy: the entry's own classification is checked, the record's is not again."""
+        return ClassifiedQuerySet.visible_to(self, user).on(obj)
+
     def on(self, obj):
         """The entries of one record."""
         return self.filter(

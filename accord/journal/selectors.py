@@ -29,10 +29,7 @@ def journal_list(*, user) -> QuerySet[JournalEntry]:
 def journal_of(*, user, obj) -> QuerySet[JournalEntry]:
     """The entries of one record the user may see (the caller got `obj` through the policy)."""
     return (
-        JournalEntry.objects.visible_to(user)
-        .on(obj)
-        .select_related("author")
-        .order_by("-date", "-pk")
+        JournalEntry.objects.visible_on(user, obj).select_related("author").order_by("-date", "-pk")
     )
 
 

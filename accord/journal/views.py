@@ -49,7 +49,7 @@ class EntryObject:
 class JournalEntryDetailView(EntryObject, PolicyMixin, View):
     def get(self, request, pk):
         entry = self.get_object(request, pk)
-        _page, changes = history_page(entry, user=request.user, per_page=5)
+        _page, changes = history_page(entry, user=request.user, per_page=5, count=False)
         shared = entry.shared_with.all() if policy.can_edit(request.user) else []
         return render(
             request,

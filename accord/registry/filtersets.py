@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accord.core.choices import Classification
 from accord.core.names import fold, region_name
-from accord.core.widgets import Picker
+from accord.core.widgets import Picker, Select
 
 from .choices import (
     DocumentKind,
@@ -32,7 +32,7 @@ def search_widget(placeholder):
 
 
 def select_widget():
-    return forms.Select(attrs={"class": "form-select"})
+    return Select(attrs={"class": "form-select"})
 
 
 def region_choices():

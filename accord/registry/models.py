@@ -124,12 +124,27 @@ acronym_validator = RegexValidator(
     code="acronym",
 )
 
+# The words that follow /organizations/ in the application's own addresses.
+RESERVED_ACRONYMS = frozenset({"add", "export"})
+
+
+def acronym_not_reserved(value):
+    if value in RESERVED_ACRONYMS:
+        raise ValidationError(
+            _("“%(value)s” is a word of the application's addresses, not an acronym."),
+            code="reserved",
+            params={"value": value},
+        )
+
 
 class Organization(VersionedModel):
     """An intergovernmental organization: the home organization or a partner."""
 
     acronym = models.CharField(
-        _("acronym"), max_length=20, unique=True, validators=[acronym_validator]
+        _("acronym"),
+        max_length=20,
+        unique=True,
+        validators=[acronym_validator, acronym_not_reserved],
     )
     name = models.CharField(_("name"), max_length=200)
     former_names = models.JSONField(_("former names"), default=list, blank=True)

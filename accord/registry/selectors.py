@@ -67,8 +67,12 @@ def get_visible(model, *, user, pk, queryset=None) -> object:
 
 def home_member_ids(*, as_of: datetime.date | None = None) -> QuerySet:
     """Country ids that are members of the home organization on a day (a subquery)."""
+    # `organization IN (home)`, not a join: the database then finds a country's spells in
+    # the home organization through the (organization, country, ...) index, instead of
+    # reading every spell of the country.
+    home = Organization.objects.filter(is_home=True).values("pk")
     return (
-        Membership.objects.filter(organization__is_home=True, status__in=MEMBER_STATUSES)
+        Membership.objects.filter(organization__in=home, status__in=MEMBER_STATUSES)
         .filter(valid_on(as_of or today()))
         .values("country_id")
     )
@@ -139,6 +143,15 @@ def shared_members(*, user, a: Organization, b: Organization, as_of=None) -> Que
         .members_of(a, as_of=day, statuses=full)
         .members_of(b, as_of=day, statuses=full)
         .order_by("iso3")
+    )
+
+
+def shared_member_countries(*, user, a: Organization, b: Organization, as_of=None):
+    """shared_members() in the order of the names in the reader's language."""
+    return (
+        shared_members(user=user, a=a, b=b, as_of=as_of)
+        .annotate(name_order=country_name_order())
+        .order_by("name_order", "name")
     )
 
 
@@ -267,18 +280,14 @@ def member_counts(*, user, organization: Organization, as_of=None) -> dict[str, 
         .values("status")
         .annotate(n=Count("pk"))
     )
-    counts = {row["status"]: row["n"] for row in rows}
+    return status_counts({row["status"]: row["n"] for row in rows})
+
+
+def status_counts(counts: dict[str, int]) -> dict[str, int]:
+    """Spells counted by status, plus `members` (the member statuses), as member_counts gives."""
+    counts = dict(counts)
     counts["members"] = sum(counts.get(s, 0) for s in MEMBER_STATUSES)
     return counts
-
-
-def countries_by_ids(*, user, ids) -> QuerySet[Country]:
-    return (
-        Country.objects.visible_to(user)
-        .filter(pk__in=list(ids))
-        .annotate(name_order=country_name_order())
-        .order_by("name_order", "name")
-    )
 
 
 def neighbours(*, user, country: Country) -> QuerySet[Country]:

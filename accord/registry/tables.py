@@ -36,6 +36,8 @@ class OrganizationTable(tables.Table):
 
 
 class CountryTable(tables.Table):
+    """Columns, sorting and paging; the rows are written out in its template."""
+
     # Sorted as shown: by the name in the reader's language (the view annotates name_order).
     name = tables.Column(linkify=True, verbose_name=_("Name"), order_by=("name_order", "name"))
     region = tables.Column(verbose_name=_("Region"))
@@ -46,6 +48,7 @@ class CountryTable(tables.Table):
     class Meta:
         model = Country
         fields = ["name", "iso3", "region", "subregion", "capital", "in_home"]
+        template_name = "registry/tables/countries.html"
         attrs = ATTRS
         empty_text = _("No country matches these filters.")
 
@@ -62,6 +65,8 @@ class CountryTable(tables.Table):
 
 
 class PartnershipTable(tables.Table):
+    """Columns, sorting and paging; the rows are written out in its template."""
+
     partner = tables.Column(
         linkify=lambda record: record.get_absolute_url(),
         verbose_name=_("Partnership"),
@@ -81,6 +86,7 @@ class PartnershipTable(tables.Table):
             "review_on",
             "classification",
         ]
+        template_name = "registry/tables/partnerships.html"
         attrs = ATTRS
         empty_text = _("No partnership matches these filters.")
 
@@ -105,6 +111,8 @@ class PartnershipTable(tables.Table):
 
 
 class PersonTable(tables.Table):
+    """Columns, sorting and paging; the rows are written out in its template."""
+
     name = tables.Column(linkify=True, verbose_name=pgettext_lazy("person", "Name"))
     organization = tables.Column(
         linkify=True, order_by=("organization__acronym",), verbose_name=_("Organization")
@@ -115,6 +123,7 @@ class PersonTable(tables.Table):
     class Meta:
         model = Person
         fields = ["name", "title", "organization", "partnership", "role", "email", "classification"]
+        template_name = "registry/tables/people.html"
         attrs = ATTRS
         empty_text = _("No person matches these filters.")
 
@@ -173,6 +182,8 @@ class MemberTable(tables.Table):
 
 
 class CountryMembershipTable(tables.Table):
+    """Columns, sorting and paging; the rows are written out in its template."""
+
     organization = tables.Column(
         linkify=True, order_by=("organization__acronym",), verbose_name=_("Organization")
     )
@@ -181,6 +192,7 @@ class CountryMembershipTable(tables.Table):
     class Meta:
         model = Membership
         fields = ["organization", "name", "status", "valid_from", "valid_to", "note"]
+        template_name = "registry/tables/country_memberships.html"
         attrs = ATTRS
         empty_text = _("No membership recorded.")
 

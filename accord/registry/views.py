@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 
 from django.contrib import messages
 from django.core import signing
@@ -63,7 +64,7 @@ from .tables import (
 class DashboardView(PolicyMixin, View):
     def get(self, request):
         user = request.user
-        home = selectors.home_organization()
+        home = request_home(request)
         recent = selectors.recent_changes(user=user, limit=12)
         partners = selectors.partnership_list(user=user).filter(organization__is_home=True)
         return render(
@@ -101,6 +102,14 @@ MAP_CLASSES = {
     MembershipStatus.OBSERVER: "observer",
     MembershipStatus.PARTNER: "partner",
 }
+
+
+def request_home(request):
+    """The home organization, looked up once per request: the `workspace` context processor
+    reads the same one for the navigation bar."""
+    if not hasattr(request, "_accord_home"):
+        request._accord_home = selectors.home_organization()
+    return request._accord_home
 
 
 def map_legend(home, organization) -> list[tuple[str, str]]:
@@ -143,16 +152,22 @@ def iso_address(response, iso):
     return response
 
 
-def member_table(request, *, organization, day, home) -> tuple[MemberTable, set, str | None]:
-    """The organization page's member table (unpaginated), the shared states, the status."""
+def member_table(
+    request, *, organization, day, home, shared=None
+) -> tuple[MemberTable, set, str | None]:
+    """The organization page's member table (unpaginated), the shared states, the status.
+
+    `shared`: the ids of the shared states when the caller has them already.
+    """
     user = request.user
-    shared = set()
-    if home is not None and home.pk != organization.pk:
-        shared = set(
-            selectors.shared_members(user=user, a=organization, b=home, as_of=day).values_list(
-                "pk", flat=True
+    if shared is None:
+        shared = set()
+        if home is not None and home.pk != organization.pk:
+            shared = set(
+                selectors.shared_members(user=user, a=organization, b=home, as_of=day).values_list(
+                    "pk", flat=True
+                )
             )
-        )
     members = selectors.members_of(user=user, organization=organization, as_of=day)
     status = request.GET.get("status")
     if status in MembershipStatus.values:
@@ -176,9 +191,40 @@ class OrganizationDetailView(PolicyMixin, View):
         if iso is not None and not request.htmx:
             return redirect(iso)
         day = as_of or selectors.today()
-        home = selectors.home_organization()
-        table, shared, status = member_table(request, organization=organization, day=day, home=home)
-        RequestConfig(request, paginate={"per_page": page_size(request)}).configure(table)
+        home = request_home(request)
+        # The shared states in the reader's order: their ids mark the table and the map, the
+        # list names them (one query for the three).
+        shared_countries = []
+        if home is not None and home.pk != organization.pk:
+            shared_countries = list(
+                selectors.shared_member_countries(user=user, a=organization, b=home, as_of=day)
+            )
+        table, shared, status = member_table(
+            request,
+            organization=organization,
+            day=day,
+            home=home,
+            shared={c.pk for c in shared_countries},
+        )
+        members_only = request.htmx and request.htmx.target == "members"
+        count = None
+        if not members_only:
+            # Every spell in force (the map's), read once: the map's colours, the counts by
+            # status, and the number of rows of the table, which shows the same spells.
+            spells = list(
+                selectors.members_of(user=user, organization=organization, as_of=day).values_list(
+                    "country__iso3", "country_id", "status"
+                )
+            )
+            classes = {}
+            by_status = Counter()
+            for iso3, country_id, spell_status in spells:
+                classes[iso3] = "shared" if country_id in shared else MAP_CLASSES[spell_status]
+                by_status[spell_status] += 1
+            count = by_status[status] if status in MembershipStatus.values else len(spells)
+        RequestConfig(request, paginate={"per_page": page_size(request)}).configure(
+            table, count=count
+        )
         context = {
             "object": organization,
             "organization": organization,
@@ -195,21 +241,13 @@ class OrganizationDetailView(PolicyMixin, View):
                 extra={"as_of": day.isoformat()},
             ),
         }
-        if request.htmx and request.htmx.target == "members":
+        if members_only:
             return iso_address(
                 render(request, "registry/organization_detail.html#members", context), iso
             )
-        spells = list(
-            selectors.members_of(user=user, organization=organization, as_of=day).values_list(
-                "country__iso3", "country_id", "status"
-            )
-        )
-        classes = {}
-        for iso3, country_id, spell_status in spells:
-            classes[iso3] = "shared" if country_id in shared else MAP_CLASSES[spell_status]
-        counts = selectors.member_counts(user=user, organization=organization, as_of=day)
-        shared_countries = selectors.countries_by_ids(user=user, ids=shared)
-        _page, changes = history_page(organization, user=request.user, per_page=5)
+        # What selectors.member_counts gives, without its query.
+        counts = selectors.status_counts(by_status)
+        _page, changes = history_page(organization, user=request.user, per_page=5, count=False)
         context.update(
             {
                 "home": home,
@@ -329,7 +367,7 @@ class CountryDetailView(PolicyMixin, View):
                 render(request, "registry/country_detail.html#memberships", context), iso
             )
         neighbours = list(selectors.neighbours(user=user, country=country))
-        home = selectors.home_organization()
+        home = request_home(request)
         context.update(
             {
                 "neighbours": neighbours,
@@ -414,7 +452,7 @@ def membership_get(request, pk):
 class MembershipDetailView(PolicyMixin, View):
     def get(self, request, pk):
         membership = membership_get(request, pk)
-        _page, changes = history_page(membership, user=request.user, per_page=10)
+        _page, changes = history_page(membership, user=request.user, per_page=10, count=False)
         return render(
             request, "registry/membership_detail.html", {"object": membership, "changes": changes}
         )
@@ -500,7 +538,7 @@ class PartnershipDetailView(PolicyMixin, View):
         partnership = selectors.get_visible(
             Partnership, user=user, pk=pk, queryset=selectors.partnership_list(user=user)
         )
-        _page, changes = history_page(partnership, user=request.user, per_page=5)
+        _page, changes = history_page(partnership, user=request.user, per_page=5, count=False)
         return render(
             request,
             "registry/partnership_detail.html",
@@ -529,7 +567,7 @@ class PartnershipEditView(PartnershipObject, ObjectEditView):
     update_service = staticmethod(services.partnership_update)
 
     def get_initial(self, request):
-        home = selectors.home_organization()
+        home = request_home(request)
         return {"organization": home.pk} if home else {}
 
 
@@ -568,7 +606,7 @@ class PersonListView(ObjectListView):
 class PersonDetailView(PolicyMixin, View):
     def get(self, request, pk):
         person = person_get(request, pk)
-        _page, changes = history_page(person, user=request.user, per_page=5)
+        _page, changes = history_page(person, user=request.user, per_page=5, count=False)
         partnership = None
         if person.partnership_id:
             partnership = (
@@ -638,7 +676,7 @@ class DocumentListView(ObjectListView):
 class DocumentDetailView(PolicyMixin, View):
     def get(self, request, pk):
         document = document_get(request, pk)
-        _page, changes = history_page(document, user=request.user, per_page=5)
+        _page, changes = history_page(document, user=request.user, per_page=5, count=False)
         return render(
             request,
             "registry/document_detail.html",

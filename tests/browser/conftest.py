@@ -24,6 +24,19 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def fresh_login_throttle():
+    """The per-address login throttle (20 a minute) lives in the cache, which outlives a test.
+
+    Every browser test logs in from 127.0.0.1, so one worker running many of them in a minute
+    would be throttled by the tests before it.
+    """
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():

@@ -193,7 +193,23 @@ def test_b4_a_20_digit_id_in_a_form_is_a_form_error(world, client_for, url, fiel
 
 
 @pytest.mark.parametrize(
-    "acronym", ["A/B", "5", "12", "..", "A..B", ".A", "A.", "A\x01B", "A B", "A\nB", "-A", "A?"]
+    "acronym",
+    [
+        "A/B",
+        "5",
+        "12",
+        "..",
+        "A..B",
+        ".A",
+        "A.",
+        "A\x01B",
+        "A B",
+        "A\nB",
+        "-A",
+        "A?",
+        "add",
+        "export",
+    ],
 )
 def test_b5_an_acronym_that_would_break_addresses_is_refused(world, client_for, acronym):
     client = client_for(world.users.editor)
