@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from .choices import MembershipStatus
 from .models import Country, Membership
+from .names import country_aliases
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 1000
@@ -374,7 +375,8 @@ def _fold(text: str) -> str:
 
 
 class CountryIndex:
-    """Countries by ISO codes, names, official and common names (ours and pycountry's)."""
+    """Countries by ISO codes, names, official and common names (ours and pycountry's) and
+    the reviewed aliases that the list searches use."""
 
     def __init__(self, countries):
         self.keys: dict[str, Country] = {}
@@ -390,6 +392,7 @@ class CountryIndex:
             if known is not None:
                 for attribute in ("name", "official_name", "common_name"):
                     names.add(getattr(known, attribute, "") or "")
+            names.update(country_aliases().get(country.iso3, ()))  # Turkey, Russia, Swaziland
             for name in names:
                 if name:
                     self.names.setdefault(_fold(name), country)

@@ -33,7 +33,7 @@ def test_paste_preview_confirm(page, live_server, world):
     page.get_by_role("link", name="Add members in bulk").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Add members in bulk to SCO")
     page.get_by_label("Countries").fill(
-        "France\nDE\tfull\t2015-01-01\nRUS\tfull\t2001-06-15\nKazakstan\nUSA\tobserver\t1990-01-01"
+        "France\nDE\tfull\t2015-01-01\nRUS\tfull\t2001-06-15\nKazakhztan\nUSA\tobserver\t1990-01-01"
     )
     page.get_by_label("Status where a row gives none").select_option("observer")
     page.get_by_label("Member from, where a row gives no date").fill("2010-05-01")

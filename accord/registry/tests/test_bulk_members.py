@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accord.registry import services
+from accord.registry import bulk, services
 from accord.registry.models import Country, Membership
 
 pytestmark = pytest.mark.django_db
@@ -179,7 +179,7 @@ def test_paste_preview_then_confirm_writes_the_new_rows(world, client_for):
             "France",  # 1 new, defaults
             "de\tfull\t2015-01-01",  # 2 new, ISO code and columns
             "RUS\tfull\t2001-06-15",  # 3 unchanged
-            "Kazakstan",  # 4 unknown, did you mean
+            "Kazakhztan",  # 4 unknown, did you mean
             "AUT\tobserver\t2020-13-01",  # 5 bad date
             "CHN\tobserver\t2020-01-01",  # 6 overlaps the existing membership
             "USA\tobserver\t1990-01-01",  # 7 before the founding
@@ -416,3 +416,14 @@ def test_api_bulk_is_for_editors(world, client_for, role):
     response = post(client, {"rows": [{"country": "France"}], "dry_run": False})
     assert response.status_code == 403
     assert not Membership.objects.filter(organization=world.sco, country__iso3="FRA").exists()
+
+
+def test_common_and_former_names_find_their_country(world):
+    index = bulk.country_index(user=world.users.editor)
+    found = {name: index.find(name) for name in ("Turkey", "Russia", "Swaziland", "Ivory Coast")}
+    assert {name: c.iso3 for name, c in found.items() if c} == {
+        "Turkey": "TUR",
+        "Russia": "RUS",
+        "Swaziland": "SWZ",
+        "Ivory Coast": "CIV",
+    }
