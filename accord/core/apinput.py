@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+import re
+from typing import Annotated
+
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
+from pydantic import BeforeValidator
 
 from .api import invalid
 
@@ -18,6 +23,22 @@ REF_MAX = 40
 LIST_MAX = 500
 # A search term.
 SEARCH_MAX = 200
+
+# An acronym, id or ISO code naming another record.
+Ref = Annotated[str, Field(max_length=REF_MAX)]
+
+
+def iso_day(value):
+    """A day as YYYY-MM-DD only: pydantic alone reads 0 or "0" as 1970-01-01."""
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value
+    raise ValueError("Enter a day as YYYY-MM-DD.")
+
+
+# A day in a body or a query string.
+Day = Annotated[datetime.date, BeforeValidator(iso_day)]
 
 
 class Paged(LimitOffsetPagination):

@@ -155,7 +155,9 @@ def version_values(model, pk, version: int, names) -> dict | None:
     base, _later = _entries(model, pk, version)
     if base is not None:
         return _entry_values(model, base, names, _links(model, [base], names))
-    current = model._base_manager.filter(pk=pk).first()
+    # Only for a record the caller already holds, read through the policy (the edit view's
+    # object, or changed_field_names' own policy read): this reads nothing new about it.
+    current = model._default_manager.filter(pk=pk).first()
     if current is not None and current.version == version:
         return _live_values(model, current, names)
     return None
@@ -163,7 +165,11 @@ def version_values(model, pk, version: int, names) -> dict | None:
 
 def changed_field_names(model, pk, version: int, user=None) -> list[str]:
     """The fields changed since `version`, that `user` may see: for the API's 409."""
-    current = model._base_manager.filter(pk=pk).first()
+    # Through the policy: a record the caller may not see has no changed fields to name.
+    records = model._default_manager.all()
+    if user is not None and hasattr(records, "visible_to"):
+        records = records.visible_to(user)
+    current = records.filter(pk=pk).first()
     if current is None:
         return []
     names = [

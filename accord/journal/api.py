@@ -1,16 +1,22 @@
 """REST endpoints of the journal: thin, parse → selector or service → schema (as NetBox's)."""
 
 import datetime
-import re
-from typing import Annotated
 
 from django.contrib.contenttypes.models import ContentType
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import BeforeValidator, StrictInt
+from pydantic import StrictInt
 
 from accord.core.api import invalid, require_edit, require_view
-from accord.core.apinput import BIGINT_MAX, LIST_MAX, SEARCH_MAX, Paged, nulls_as_empty
+from accord.core.apinput import (
+    BIGINT_MAX,
+    LIST_MAX,
+    SEARCH_MAX,
+    Day,
+    Paged,
+    Ref,
+    nulls_as_empty,
+)
 from accord.core.choices import Classification
 from accord.core.forms import TEXT_MAX
 
@@ -21,19 +27,6 @@ from .models import JournalEntry
 
 router = Router()
 
-Ref = Annotated[str, Field(max_length=40)]
-
-
-def iso_day(value):
-    """A day as YYYY-MM-DD only: pydantic alone reads 0 or "0" as 1970-01-01."""
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return value
-    raise ValueError("Enter a day as YYYY-MM-DD.")
-
-
-Day = Annotated[datetime.date, BeforeValidator(iso_day)]
 TYPE_HELP = "The kind of record, as app.model: registry.organization, registry.partnership, …"
 
 

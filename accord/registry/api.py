@@ -1,7 +1,6 @@
 """REST endpoints of the registry: thin, parse → selector or service → schema."""
 
 import datetime
-import re
 from typing import Annotated
 
 from django.db.models import Q
@@ -9,14 +8,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import BeforeValidator, StrictBool, StrictFloat, StrictInt
+from pydantic import StrictBool, StrictFloat, StrictInt
 
 from accord.core.api import invalid, require_edit, require_view
 from accord.core.apinput import (
     BIGINT_MAX,
     LIST_MAX,
     SEARCH_MAX,
+    Day,
     Paged,
+    Ref,
     nulls_as_empty,
     ref,
     text,
@@ -43,22 +44,6 @@ from .models import (
 from .names import search_q
 
 router = Router()
-
-# An acronym, id or ISO code naming another record.
-Ref = Annotated[str, Field(max_length=40)]
-
-
-def iso_day(value):
-    """A day as YYYY-MM-DD only: pydantic alone reads 0 or "0" as 1970-01-01."""
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return value
-    raise ValueError("Enter a day as YYYY-MM-DD.")
-
-
-# A day in a body or a query string.
-Day = Annotated[datetime.date, BeforeValidator(iso_day)]
 
 
 # ---------------------------------------------------------------- schemas
@@ -654,17 +639,7 @@ def organization_members_bulk(request, key: str, payload: MembershipBulkIn):
     created = services.membership_bulk_create(
         actor=request.user,
         organization=organization,
-        rows=[
-            {
-                "line": item.line,
-                "country": item.country,
-                "status": item.status,
-                "valid_from": item.valid_from,
-                "valid_to": item.valid_to,
-            }
-            for item in judged
-            if item.result == bulk.NEW
-        ],
+        rows=bulk.rows_to_write(judged),
         source=payload.source,
         confirm_before_founding=payload.confirm_before_founding,
     )

@@ -589,3 +589,18 @@ def counts(judged: list[Judged]) -> dict[str, int]:
     for item in judged:
         result[item.result] += 1
     return result
+
+
+def rows_to_write(judged: list[Judged]) -> list[dict]:
+    """The new rows, as membership_bulk_create() takes them."""
+    return [
+        {
+            "line": item.line,
+            "country": item.country,
+            "status": item.status,
+            "valid_from": item.valid_from,
+            "valid_to": item.valid_to,
+        }
+        for item in judged
+        if item.result == NEW
+    ]

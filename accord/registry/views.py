@@ -849,16 +849,7 @@ class MembershipBulkView(PolicyMixin, View):
             created = services.membership_bulk_create(
                 actor=request.user,
                 organization=organization,
-                rows=[
-                    {
-                        "line": item.line,
-                        "country": item.country,
-                        "status": item.status,
-                        "valid_from": item.valid_from,
-                        "valid_to": item.valid_to,
-                    }
-                    for item in new
-                ],
+                rows=bulk.rows_to_write(new),
                 source=settings["source"],
                 confirm_before_founding=settings["confirm"],
             )
