@@ -3,13 +3,15 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from accord.core.tables import set_priorities
+
 from .models import JournalEntry
 
 ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 
 class JournalEntryTable(tables.Table):
-    date = tables.DateColumn(format="Y-m-d", linkify=True, verbose_name=_("Date"))
+    date = tables.DateColumn(short=True, linkify=True, verbose_name=_("Date"))
     kind = tables.Column(verbose_name=_("Kind"))
     record = tables.Column(
         empty_values=(), orderable=False, accessor="assigned_object", verbose_name=_("Record")
@@ -41,3 +43,7 @@ class JournalEntryTable(tables.Table):
 
     def render_author(self, value):
         return value.get_username()
+
+
+# On a phone: the date, the record and the text.
+set_priorities(JournalEntryTable, kind=2, author=2, classification=3)
