@@ -38,6 +38,10 @@ class Case:
     url: str
     baseline_url: str
     accord_ms: list[float] = field(default_factory=list)
+    # The same request right after a write elsewhere: the page is rendered, not kept.
+    rendered_ms: list[float] = field(default_factory=list)
+    rendered_queries: int = 0
+    cache_state: str = ""
     baseline_ms: list[float] = field(default_factory=list)
     accord_queries: list[dict] = field(default_factory=list)
     timed_queries: list[tuple[float, str, list[str]]] = field(default_factory=list)
@@ -248,6 +252,8 @@ def measure(client, case: Case, repeat: int, warmup: int) -> None:
     for _ in range(warmup):
         get(client, case.url)
         get(client, case.baseline_url)
+    from accord.core import pagecache
+
     for _ in range(repeat):
         start = time.perf_counter()
         get(client, case.url)
@@ -255,16 +261,26 @@ def measure(client, case: Case, repeat: int, warmup: int) -> None:
         start = time.perf_counter()
         get(client, case.baseline_url)
         case.baseline_ms.append((time.perf_counter() - start) * 1000)
+        pagecache.changed()  # as after any write: the next request renders the page
+        start = time.perf_counter()
+        get(client, case.url)
+        case.rendered_ms.append((time.perf_counter() - start) * 1000)
+    get(client, case.url)
+    with CaptureQueriesContext(connection) as captured:
+        accord = get(client, case.url)
+    case.accord_queries = list(captured.captured_queries)
+    case.cache_state = accord.headers.get("X-Accord-Page-Cache", "not kept")
     recorded = []
 
     def record(execute, sql, params, many, context):
         recorded.append((sql, params))
         return execute(sql, params, many, context)
 
+    pagecache.changed()
     with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(record):
-        accord = get(client, case.url)
-    case.accord_queries = list(captured.captured_queries)
-    case.timed_queries = replay(recorded, [q["sql"] for q in case.accord_queries])
+        get(client, case.url)
+    case.rendered_queries = len(captured.captured_queries)
+    case.timed_queries = replay(recorded, [q["sql"] for q in captured.captured_queries])
     with CaptureQueriesContext(connection) as captured:
         baseline = get(client, case.baseline_url)
     case.baseline_queries = len(captured.captured_queries)
@@ -319,18 +335,25 @@ def write_results(path: Path, cases: list[Case], info: dict, args, started: dt.d
         "",
         "Times in milliseconds per request, whole request through the middleware. "
         "Ratio = Accord median / baseline median. Queries = SQL queries in one request "
-        "(session and user lookups included on both sides).",
+        "(session and user lookups included on both sides). Pages are kept rendered for "
+        "everyone who sees the same (accord/core/pagecache.py): *Accord* is a page read again, "
+        "as a page mostly is; *after a change* is the first read after any write to the "
+        "database, when the page is rendered (each timed request follows a change). The API "
+        "is not kept: its two columns measure the same thing.",
         "",
         "| Case | Accord median | Accord p95 | Baseline median | Baseline p95 | Ratio "
-        "| Queries Accord | Queries baseline | Rows | KB Accord / baseline | Check |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|---|--:|---|",
+        "| After a change: median | Ratio | Queries Accord / after a change / baseline "
+        "| Rows | KB Accord / baseline | Check |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|---|",
     ]
     for c in cases:
         am, bm = statistics.median(c.accord_ms), statistics.median(c.baseline_ms)
+        rm = statistics.median(c.rendered_ms)
         lines.append(
             f"| {c.name} | {am:,.1f} | {p95(c.accord_ms):,.1f} | {bm:,.1f} "
-            f"| {p95(c.baseline_ms):,.1f} | {am / bm:,.1f}× | {len(c.accord_queries)} "
-            f"| {c.baseline_queries} | {c.rows} "
+            f"| {p95(c.baseline_ms):,.1f} | {am / bm:,.1f}× | {rm:,.1f} | {rm / bm:,.1f}× "
+            f"| {len(c.accord_queries)} / {c.rendered_queries} / {c.baseline_queries} "
+            f"| {c.rows} "
             f"| {c.accord_bytes / 1024:,.0f} / {c.baseline_bytes / 1024:,.0f} | {c.check} |"
         )
     lines += ["", "URLs (Accord → baseline):", ""]
@@ -339,7 +362,8 @@ def write_results(path: Path, cases: list[Case], info: dict, args, started: dt.d
         "",
         "## Slowest queries of each Accord request",
         "",
-        "Each query of one Accord request run again with its rows fetched (best of 3): "
+        "Each query of one Accord request after a change (the page rendered) run again "
+        "with its rows fetched (best of 3): "
         "the three slowest, with the query plan of those over 20 ms. SQL cut at 400 characters.",
         "",
     ]
@@ -347,7 +371,7 @@ def write_results(path: Path, cases: list[Case], info: dict, args, started: dt.d
         total = sum(t[0] for t in c.timed_queries)
         lines.append(
             f"**{c.name}**: {len(c.timed_queries)} queries, {total:,.1f} ms in SQL of "
-            f"{statistics.median(c.accord_ms):,.1f} ms"
+            f"{statistics.median(c.rendered_ms):,.1f} ms"
         )
         lines.append("")
         for ms, sql, plan in c.timed_queries[:3]:

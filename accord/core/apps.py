@@ -37,6 +37,13 @@ class CoreConfig(AppConfig):
         post_migrate.connect(create_cache_table, sender=self)
         # New databases are made 0600 in settings (database_config); this mends older ones.
         connection_created.connect(restrict_sqlite_files)
+        # Every write changes the data version that kept pages are filed under.
+        from django.core.signals import request_finished
+
+        from .pagecache import settle, watch_connection
+
+        connection_created.connect(watch_connection)
+        request_finished.connect(settle, dispatch_uid="accord-pagecache-settle")
         # A new password revokes the user's API tokens (accord/core/signals.py).
         from . import signals
 

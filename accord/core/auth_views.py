@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 from django_otp import login as otp_login
 
-from . import accounts, policy
+from . import accounts, extensions, policy
 from .security import LoginRateThrottle, lockout_response, needs_two_factor
 
 PENDING_KEY = "_accord_2fa_pending"
@@ -91,7 +91,7 @@ def login_verify(request):
     user, pending = pending_user(request)
     if user is None:
         request.session.pop(PENDING_KEY, None)
-        return redirect_to_login(reverse("registry:dashboard"))
+        return redirect_to_login(reverse("dashboard"))
     device = accounts.totp_device(user)
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -104,7 +104,7 @@ def login_verify(request):
             otp_login(request, device)
             next_url = pending["next"]
             if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-                next_url = reverse("registry:dashboard")
+                next_url = reverse("dashboard")
             return HttpResponseRedirect(next_url)
         # A wrong code counts towards the lockout like a wrong password.
         user_login_failed.send(sender=__name__, credentials=credentials, request=request)
@@ -135,6 +135,8 @@ def account(request):
             "device": accounts.totp_device(request.user),
             "token_count": accounts.token_list(user=request.user).count(),
             "two_factor_required": needs_two_factor(request.user),
+            # What the apps add (accord/core/extensions.py): the calendar subscription, say.
+            "account_links": extensions.account_links_for(request.user),
         },
     )
 

@@ -29,6 +29,8 @@ from django import db as django_db
 from django.conf import settings
 from django.db import connections
 
+from . import pagecache
+
 FORMAT = "accord-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -523,4 +525,6 @@ def _restore_backup(path: Path, using: str) -> dict:
         if uploads.is_dir():
             _private_dir(Path(settings.MEDIA_ROOT))
             shutil.copytree(uploads, settings.MEDIA_ROOT, dirs_exist_ok=True)
+    # Written by pg_restore or SQLite's backup API, past the connection's statement watch.
+    pagecache.changed()
     return manifest

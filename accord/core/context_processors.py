@@ -1,15 +1,13 @@
-from . import policy
+from . import extensions, policy
 
 
 def workspace(request):
-    from accord.registry.selectors import home_organization
-
     user = getattr(request, "user", None)
-    # Included templates may run the processors again; look the home up once per request.
-    if not hasattr(request, "_accord_home"):
-        request._accord_home = home_organization() if policy.can_view(user) else None
+    viewer = policy.can_view(user)
     return {
-        "home": request._accord_home,
+        # Looked up once per request (extensions.request_home); the menu costs no query.
+        "home": extensions.request_home(request) if viewer else None,
+        "nav_entries": extensions.nav_for(request) if viewer else [],
         "can_edit": policy.can_edit(user),
         "can_administer": policy.can_administer(user),
         "user_role": policy.role_of(user),

@@ -65,7 +65,7 @@ class ClassifiedModel(VersionedModel):
         ),
     )
     shared_with = models.ManyToManyField(
-        "registry.Organization",
+        settings.ACCORD_ORGANIZATION_MODEL,
         blank=True,
         related_name="+",
         verbose_name=_("shared with"),
@@ -86,7 +86,7 @@ class Profile(models.Model):
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.VIEWER)
     organization = models.ForeignKey(
-        "registry.Organization",
+        settings.ACCORD_ORGANIZATION_MODEL,
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -7,6 +7,7 @@ from accord.core.health import healthz
 from accord.core.pickers import PickView
 
 urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("login/verify/", auth.login_verify, name="login_verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_safe
 
-from . import conflicts, exports, policy
+from . import conflicts, exports, extensions, policy
 from .exceptions import ConflictError
 from .history import history_page
+from .pagecache import KeptPageMixin
 
 
 def page_size(request) -> int:
@@ -89,7 +90,15 @@ class PolicyMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class ObjectListView(PolicyMixin, View):
+class DashboardView(PolicyMixin, View):
+    """The home page: the panels the apps register (accord/core/extensions.py), in order."""
+
+    def get(self, request):
+        columns = extensions.dashboard_columns(request)
+        return render(request, "core/dashboard.html", {"columns": columns})
+
+
+class ObjectListView(PolicyMixin, KeptPageMixin, View):
     """A filtered, sorted, paginated table; an htmx request gets only the results.
 
     With `export_url_name` the page offers its rows as CSV and XLSX; that route is the same
@@ -110,6 +119,13 @@ class ObjectListView(PolicyMixin, View):
     def get_queryset(self, request):
         raise NotImplementedError
 
+    def get_table(self, rows):
+        return self.table_class(rows)
+
+    def extra_context(self, request) -> dict:
+        """What a subclass's template shows besides the filters and the table."""
+        return {}
+
     def get(self, request, *args, **kwargs):
         queryset = self.get_queryset(request)
         filterset = self.filterset_class(request.GET or None, queryset=queryset, request=request)
@@ -117,7 +133,7 @@ class ObjectListView(PolicyMixin, View):
         if filterset.is_bound and not filterset.is_valid():
             rows = queryset.none()
         # Not `request=request`: the table would paginate itself by the raw ?per_page= too.
-        table = self.table_class(rows)
+        table = self.get_table(rows)
         if self.export:
             return self.export_table(request, filterset, table)
         RequestConfig(request, paginate={"per_page": page_size(request)}).configure(table)
@@ -131,6 +147,7 @@ class ObjectListView(PolicyMixin, View):
             "export_links": exports.export_links(request, reverse(self.export_url_name))
             if self.export_url_name
             else None,
+            **self.extra_context(request),
         }
         template = f"{self.template_name}#results" if request.htmx else self.template_name
         return render(request, template, context)
@@ -302,7 +319,7 @@ class ObjectDeleteView(PolicyMixin, View):
         return HttpResponseRedirect(reverse(self.success_url_name))
 
 
-class ObjectHistoryView(PolicyMixin, View):
+class ObjectHistoryView(PolicyMixin, KeptPageMixin, View):
     """A record's changes with their differences; editors restore an earlier version."""
 
     template_name = "core/object_history.html"

@@ -13,6 +13,7 @@ from django.views import View
 
 from accord.core import policy
 from accord.core.history import history_page
+from accord.core.pagecache import KeptPageMixin
 from accord.core.views import (
     ObjectDeleteView,
     ObjectEditView,
@@ -46,7 +47,7 @@ class EntryObject:
         return selectors.journal_entry_get(user=request.user, pk=pk)
 
 
-class JournalEntryDetailView(EntryObject, PolicyMixin, View):
+class JournalEntryDetailView(EntryObject, PolicyMixin, KeptPageMixin, View):
     def get(self, request, pk):
         entry = self.get_object(request, pk)
         _page, changes = history_page(entry, user=request.user, per_page=5, count=False)

@@ -1,13 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
-
-
-def load_reference_data(sender, using="default", **kwargs):
-    # Reference data, like contenttypes and permissions: present after every migrate or flush.
-    from accord.importers.countries import load_countries
-
-    load_countries()
 
 
 class RegistryConfig(AppConfig):
@@ -16,7 +8,6 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self):
-        post_migrate.connect(load_reference_data, sender=self)
         # Organizations, partnerships, people and documents carry a journal (accord.journal).
         from accord.journal.attach import register
 
@@ -27,3 +18,8 @@ class RegistryConfig(AppConfig):
         from .pickers import register_pickers
 
         register_pickers()
+
+        # The workspace lookups, menu entries and dashboard panels core draws.
+        from .extensions import register_extensions
+
+        register_extensions()

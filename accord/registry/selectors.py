@@ -24,6 +24,13 @@ def home_organization() -> Organization | None:
     return Organization.objects.filter(is_home=True).select_related("headquarters_country").first()
 
 
+def organization_by_acronym(acronym: str) -> Organization | None:
+    """The organization with this acronym, in any case; not through the policy (command line)."""
+    if "\x00" in acronym:  # PostgreSQL cannot compare text with NUL; no acronym has one.
+        return None
+    return Organization.objects.filter(acronym__iexact=acronym).first()
+
+
 def organization_get(*, user, key: str) -> Organization:
     """An organization by acronym (case-insensitive) or numeric id; 404 when not visible."""
     qs = Organization.objects.visible_to(user).select_related("headquarters_country")
@@ -253,8 +260,8 @@ def reviews_due(
     return due[:limit] if limit is not None else due
 
 
-def dashboard_counts(*, user) -> dict:
-    home = home_organization()
+def dashboard_counts(*, user, home: Organization | None) -> dict:
+    """The dashboard's figures, as the user may see them; `home` is the home organization."""
     return {
         "organizations": Organization.objects.visible_to(user).count(),
         "partners": Partnership.objects.visible_to(user).filter(organization__is_home=True).count()
@@ -266,7 +273,6 @@ def dashboard_counts(*, user) -> dict:
         .count()
         if home
         else 0,
-        "countries": Country.objects.visible_to(user).count(),
         "people": Person.objects.visible_to(user).count(),
     }
 

@@ -5,7 +5,6 @@ from . import views
 app_name = "registry"
 
 urlpatterns = [
-    path("", views.DashboardView.as_view(), name="dashboard"),
     path("organizations/", views.OrganizationListView.as_view(), name="organization_list"),
     path("organizations/add/", views.OrganizationEditView.as_view(), name="organization_add"),
     path(

@@ -15,9 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views import View
 
-from accord.core import dates, exports, policy
+from accord.core import dates, exports, extensions, policy
 from accord.core.history import history_page
 from accord.core.mapcache import cached_world_map
+from accord.core.pagecache import KeptPageMixin
 from accord.core.views import (
     ObjectDeleteView,
     ObjectEditView,
@@ -60,26 +61,6 @@ from .tables import (
     PersonTable,
 )
 
-
-class DashboardView(PolicyMixin, View):
-    def get(self, request):
-        user = request.user
-        home = request_home(request)
-        recent = selectors.recent_changes(user=user, limit=12)
-        partners = selectors.partnership_list(user=user).filter(organization__is_home=True)
-        return render(
-            request,
-            "registry/dashboard.html",
-            {
-                "counts": selectors.dashboard_counts(user=user),
-                "home": home,
-                "partnerships": partners.order_by("partner__acronym")[:20],
-                "recent": recent,
-                "reviews": selectors.reviews_due(user=user),
-            },
-        )
-
-
 # ---------------------------------------------------------------- organizations
 
 
@@ -107,9 +88,7 @@ MAP_CLASSES = {
 def request_home(request):
     """The home organization, looked up once per request: the `workspace` context processor
     reads the same one for the navigation bar."""
-    if not hasattr(request, "_accord_home"):
-        request._accord_home = selectors.home_organization()
-    return request._accord_home
+    return extensions.request_home(request)
 
 
 def map_legend(home, organization) -> list[tuple[str, str]]:
@@ -183,7 +162,7 @@ def member_table(
     return table, shared, status
 
 
-class OrganizationDetailView(PolicyMixin, View):
+class OrganizationDetailView(PolicyMixin, KeptPageMixin, View):
     def get(self, request, key):
         user = request.user
         organization = selectors.organization_get(user=user, key=key)
@@ -340,7 +319,7 @@ class CountryListView(ObjectListView):
         return selectors.country_list(user=request.user)
 
 
-class CountryDetailView(PolicyMixin, View):
+class CountryDetailView(PolicyMixin, KeptPageMixin, View):
     def get(self, request, key):
         user = request.user
         country = selectors.country_get(user=user, key=key)
@@ -449,7 +428,7 @@ def membership_get(request, pk):
     return selectors.get_visible(Membership, user=request.user, pk=pk)
 
 
-class MembershipDetailView(PolicyMixin, View):
+class MembershipDetailView(PolicyMixin, KeptPageMixin, View):
     def get(self, request, pk):
         membership = membership_get(request, pk)
         _page, changes = history_page(membership, user=request.user, per_page=10, count=False)
@@ -532,7 +511,7 @@ class PartnershipListView(ObjectListView):
         return selectors.partnership_list(user=request.user)
 
 
-class PartnershipDetailView(PolicyMixin, View):
+class PartnershipDetailView(PolicyMixin, KeptPageMixin, View):
     def get(self, request, pk):
         user = request.user
         partnership = selectors.get_visible(
@@ -603,7 +582,7 @@ class PersonListView(ObjectListView):
         return selectors.person_list(user=request.user)
 
 
-class PersonDetailView(PolicyMixin, View):
+class PersonDetailView(PolicyMixin, KeptPageMixin, View):
     def get(self, request, pk):
         person = person_get(request, pk)
         _page, changes = history_page(person, user=request.user, per_page=5, count=False)
@@ -673,7 +652,7 @@ class DocumentListView(ObjectListView):
         return selectors.document_list(user=request.user)
 
 
-class DocumentDetailView(PolicyMixin, View):
+class DocumentDetailView(PolicyMixin, KeptPageMixin, View):
     def get(self, request, pk):
         document = document_get(request, pk)
         _page, changes = history_page(document, user=request.user, per_page=5, count=False)

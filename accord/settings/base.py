@@ -142,6 +142,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "accord.core.context_processors.workspace",
+                # Last: a page being kept for its audience gets holes for the per-user parts.
+                "accord.core.pagecache.holes",
             ],
         },
     },
@@ -180,6 +182,9 @@ def database_config() -> dict:
 
 DATABASES = {"default": database_config()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The workspace's organizations, which core's models point to without naming the app (like
+# AUTH_USER_MODEL). Not swappable: the migrations name registry.Organization.
+ACCORD_ORGANIZATION_MODEL = "registry.Organization"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -242,7 +247,7 @@ PERMISSIONS_POLICY = (
 # --- end of security block -----------------------------------------------------------------
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "registry:dashboard"
+LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"

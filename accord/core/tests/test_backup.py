@@ -181,6 +181,8 @@ def test_round_trip_gives_identical_tables_and_uploads(world, uploads, empty_dat
     assert {name: s["rows"] for name, s in restored.items()} == {
         name: s["rows"] for name, s in source.items()
     }
+    # The cache's data version changes after a restore (pages kept before it are out of date).
+    assert restored.pop("accord_cache")["rows"] == source.pop("accord_cache")["rows"]
     assert restored == source
     assert (target.data_dir / "uploads/documents/helsinki-1992.pdf").read_bytes() == UPLOAD
     assert target.query("SELECT name FROM registry_organization WHERE acronym = 'UN'") == [

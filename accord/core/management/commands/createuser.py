@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from accord.core import extensions
 from accord.core.choices import Role
 from accord.core.models import Profile
 
@@ -29,13 +30,11 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, username, role, organization, email, password_stdin, **options):
-        from accord.registry.models import Organization
-
         org = None
         if role == Role.PARTNER:
             if not organization:
                 raise CommandError("A partner user needs --organization ACRONYM.")
-            org = Organization.objects.filter(acronym__iexact=organization).first()
+            org = extensions.organization_by_acronym(organization)
             if org is None:
                 raise CommandError(f"No organization with the acronym “{organization}”.")
         elif organization:

@@ -2,8 +2,9 @@ import subprocess
 import sys
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from accord.core import extensions
 from accord.core.choices import Role
 from accord.core.models import Profile
 
@@ -19,17 +20,19 @@ DEMO_ACCOUNTS = [
 def ensure_demo_accounts() -> list[tuple[str, str, str]]:
     from django.contrib.auth import get_user_model
 
-    from accord.registry.models import Organization
-
     User = get_user_model()
     rows = []
     for username, role, acronym, password in DEMO_ACCOUNTS:
+        org = None
+        if acronym:
+            org = extensions.organization_by_acronym(acronym)
+            if org is None:
+                raise CommandError(f"The demo workspace has no organization “{acronym}”.")
         user, created = User.objects.get_or_create(username=username)
         if created:
             user.set_password(password)
         user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
         user.save()
-        org = Organization.objects.get(acronym=acronym) if acronym else None
         Profile.objects.update_or_create(user=user, defaults={"role": role, "organization": org})
         label = f"{role.label}" + (f" ({acronym})" if acronym else "")
         rows.append((username, password if created else "(unchanged)", label))
@@ -37,7 +40,7 @@ def ensure_demo_accounts() -> list[tuple[str, str, str]]:
 
 
 class Command(BaseCommand):
-    help = "Migrate, load the OSCE demo workspace, create the demo accounts and serve."
+    help = "Migrate, load every app's part of the demo workspace, make the demo accounts, serve."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
@@ -46,7 +49,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, no_serve, **options):
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("load_demo")
+        # Each app's part of the demo workspace (accord/core/extensions.py), in order.
+        for loader in extensions.demo_loaders():
+            loader.load(stdout=self.stdout, verbosity=options["verbosity"])
         rows = ensure_demo_accounts()
         self.stdout.write("")
         self.stdout.write(f"Accord demo workspace: http://{host}:{port}/")

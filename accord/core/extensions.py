@@ -1,0 +1,296 @@
+"""What the apps add to the parts of Accord that core draws, registered in AppConfig.ready().
+
+`core` names no app (STYLE.md, "Arrows point one way"): the navbar, the dashboard, `accord
+demo` and the workspace lookups collect what each app registers here, as NetBox's plugins add
+menu items and panels. An app registers in its `AppConfig.ready()`:
+
+- navbar entries (`register_nav_entry`): a link in the main menu, for the users a callable
+  lets see it (by default those with a role, `policy.can_view`);
+- dashboard panels (`register_panel`): a template and a callable `(request) -> dict | None`
+  giving its context (None leaves the panel out for this request);
+- demo loaders (`register_demo_loader`): its part of `accord demo`;
+- the workspace (`register_workspace`, one app only): how to find the home organization and
+  an organization by its acronym;
+- search kinds (`register_search_kind`): what a workspace-wide search will look through.
+  Nothing reads them yet; the search will;
+- account links (`register_account_link`): a link on the user's account page (the calendar
+  subscription, say), for the users a callable lets see it.
+
+Every register_* call replaces an earlier one with the same key (ready() may run twice in
+tests), and every list comes back sorted by (order, key), whatever the order of the apps.
+
+Pages are kept per audience (accord/core/pagecache.py), so a `visible` callable decides from
+what the policy knows about the user (role, partner organization), nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
+
+from . import policy
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A link in the main menu."""
+
+    key: str
+    label: Any  # a lazy translation: the menu is drawn in the reader's language
+    url_name: str
+    # The entry is marked active on every page whose path starts with this.
+    prefix: str
+    order: int = 100
+    visible: Callable[[Any], bool] = policy.can_view
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A block of the dashboard."""
+
+    key: str
+    template_name: str
+    # (request) -> the template's context under `panel`, or None to leave the panel out.
+    context: Callable[[Any], dict | None]
+    order: int = 100
+    # Bootstrap column classes of the panel's column.
+    width: str = "col-12"
+    # Panels naming the same column are stacked in one column, which has the width and the
+    # place of the first of them; "" gives the panel a column of its own.
+    column: str = ""
+
+
+@dataclass(frozen=True)
+class DemoLoader:
+    """An app's part of `accord demo`: `load(stdout=..., verbosity=...)`, idempotent."""
+
+    key: str
+    load: Callable[..., None]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The lookups core needs about the workspace's organizations."""
+
+    # () -> the home organization, or None while there is none.
+    home: Callable[[], Any]
+    # (acronym) -> the organization with that acronym (any case), or None. Not through the
+    # policy: for the command line (`accord createuser --organization`, `accord demo`).
+    organization_by_acronym: Callable[[str], Any]
+
+
+@dataclass(frozen=True)
+class SearchKind:
+    """A kind of record the workspace-wide search will look through (none reads these yet).
+
+    `search(user=..., query=..., limit=...)` returns at most `limit` hits the user may see
+    (through the policy), best first.
+    """
+
+    key: str
+    label: Any
+    search: Callable[..., list]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class AccountLink:
+    """A link on the account page, to a page about the user's own settings."""
+
+    key: str
+    label: Any
+    url_name: str
+    icon: str = "bi-link-45deg"  # a Bootstrap icon's class
+    order: int = 100
+    visible: Callable[[Any], bool] = policy.can_view
+
+
+@dataclass
+class Column:
+    """A dashboard column as drawn: its width and its panels' (template, context) pairs."""
+
+    width: str
+    panels: list[tuple[str, dict]] = field(default_factory=list)
+
+
+class Extensions:
+    """One set of registrations; the module-level `registry` is the one Accord uses."""
+
+    def __init__(self) -> None:
+        self._nav: dict[str, NavEntry] = {}
+        self._panels: dict[str, Panel] = {}
+        self._demo: dict[str, DemoLoader] = {}
+        self._search: dict[str, SearchKind] = {}
+        self._account: dict[str, AccountLink] = {}
+        self._workspace: Workspace | None = None
+
+    # Registering ------------------------------------------------------------------------
+
+    def register_nav_entry(
+        self,
+        key: str,
+        *,
+        label,
+        url_name: str,
+        prefix: str,
+        order: int = 100,
+        visible: Callable[[Any], bool] | None = None,
+    ) -> NavEntry:
+        entry = NavEntry(key, label, url_name, prefix, order, visible or policy.can_view)
+        self._nav[key] = entry
+        return entry
+
+    def register_panel(
+        self,
+        key: str,
+        *,
+        template_name: str,
+        context: Callable[[Any], dict | None],
+        order: int = 100,
+        width: str = "col-12",
+        column: str = "",
+    ) -> Panel:
+        panel = Panel(key, template_name, context, order, width, column)
+        self._panels[key] = panel
+        return panel
+
+    def register_demo_loader(self, key: str, *, load: Callable[..., None], order: int = 100):
+        loader = DemoLoader(key, load, order)
+        self._demo[key] = loader
+        return loader
+
+    def register_workspace(
+        self, *, home: Callable[[], Any], organization_by_acronym: Callable[[str], Any]
+    ) -> Workspace:
+        self._workspace = Workspace(home, organization_by_acronym)
+        return self._workspace
+
+    def register_search_kind(
+        self, key: str, *, label, search: Callable[..., list], order: int = 100
+    ) -> SearchKind:
+        kind = SearchKind(key, label, search, order)
+        self._search[key] = kind
+        return kind
+
+    def register_account_link(
+        self,
+        key: str,
+        *,
+        label,
+        url_name: str,
+        icon: str = "bi-link-45deg",
+        order: int = 100,
+        visible: Callable[[Any], bool] | None = None,
+    ) -> AccountLink:
+        link = AccountLink(key, label, url_name, icon, order, visible or policy.can_view)
+        self._account[key] = link
+        return link
+
+    # Reading ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _sorted(items: dict) -> list:
+        return sorted(items.values(), key=lambda item: (item.order, item.key))
+
+    def nav_entries(self) -> list[NavEntry]:
+        return self._sorted(self._nav)
+
+    def panels(self) -> list[Panel]:
+        return self._sorted(self._panels)
+
+    def demo_loaders(self) -> list[DemoLoader]:
+        return self._sorted(self._demo)
+
+    def search_kinds(self) -> list[SearchKind]:
+        return self._sorted(self._search)
+
+    def account_links(self) -> list[AccountLink]:
+        return self._sorted(self._account)
+
+    def account_links_for(self, user) -> list[dict]:
+        """The account page's links this user sees: label, url and icon."""
+        return [
+            {"key": link.key, "label": link.label, "url": reverse(link.url_name), "icon": link.icon}
+            for link in self.account_links()
+            if link.visible(user)
+        ]
+
+    def workspace(self) -> Workspace:
+        if self._workspace is None:
+            raise ImproperlyConfigured(
+                "No app registered the workspace: call register_workspace() in an "
+                "AppConfig.ready() (the registry does)."
+            )
+        return self._workspace
+
+    def nav_for(self, request) -> list[dict]:
+        """The menu entries the request's user sees: label, url and whether it is active."""
+        user = getattr(request, "user", None)
+        path = request.path_info
+        return [
+            {
+                "key": entry.key,
+                "label": entry.label,
+                "url": reverse(entry.url_name),
+                "active": path.startswith(entry.prefix),
+            }
+            for entry in self.nav_entries()
+            if entry.visible(user)
+        ]
+
+    def dashboard_columns(self, request) -> list[Column]:
+        """The dashboard's columns, in order, with the panels shown for this request."""
+        columns: list[Column] = []
+        named: dict[str, Column] = {}
+        for panel in self.panels():
+            context = panel.context(request)
+            if context is None:
+                continue
+            column = named.get(panel.column) if panel.column else None
+            if column is None:
+                column = Column(panel.width)
+                columns.append(column)
+                if panel.column:
+                    named[panel.column] = column
+            column.panels.append((panel.template_name, context))
+        return columns
+
+
+registry = Extensions()
+
+register_nav_entry = registry.register_nav_entry
+register_panel = registry.register_panel
+register_demo_loader = registry.register_demo_loader
+register_workspace = registry.register_workspace
+register_search_kind = registry.register_search_kind
+register_account_link = registry.register_account_link
+nav_entries = registry.nav_entries
+panels = registry.panels
+demo_loaders = registry.demo_loaders
+search_kinds = registry.search_kinds
+account_links = registry.account_links
+account_links_for = registry.account_links_for
+nav_for = registry.nav_for
+dashboard_columns = registry.dashboard_columns
+
+
+def home_organization():
+    """The workspace's home organization, or None."""
+    return registry.workspace().home()
+
+
+def organization_by_acronym(acronym: str):
+    """The organization with this acronym (any case), or None; not through the policy."""
+    return registry.workspace().organization_by_acronym(acronym)
+
+
+def request_home(request):
+    """The home organization, looked up once per request (the navbar and the pages share it)."""
+    if not hasattr(request, "_accord_home"):
+        request._accord_home = home_organization()
+    return request._accord_home
