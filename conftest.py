@@ -166,6 +166,15 @@ def build_world(django_user_model):
     )
 
 
+@pytest.fixture(autouse=True)
+def no_kept_pages():
+    """Each test starts without pages kept in memory by an earlier one (whose data version
+    rolled back with its transaction)."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+
+
 @pytest.fixture
 def world(db, django_user_model):
     return build_world(django_user_model)

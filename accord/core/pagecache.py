@@ -1,5 +1,8 @@
 """Read pages kept rendered, per audience and data version, until anything is written.
 
+Kept pages are in the "pages" cache (each process's memory, settings/base.py); the data
+version is in the default cache, which every process shares.
+
 A page a user reads is the same for everyone who sees the workspace through the same eyes:
 the policy decides what a user sees from the role and, for a partner, the organization
 (accord/core/policy.py), and nothing else. So a rendered page is kept under a key made of
@@ -31,7 +34,7 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -89,17 +92,9 @@ def changed() -> None:
     try:
         cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
     except Exception:  # noqa: BLE001 - any cache backend's failure
-        # Said once per process: during `migrate` the cache's table comes last, after writes.
-        global _warned
-        logger.log(
-            logging.DEBUG if _warned else logging.WARNING,
-            "The data version could not be changed in the cache",
-            exc_info=True,
-        )
-        _warned = True
-
-
-_warned = False
+        # During `migrate` the cache's table comes after the first writes; a cache that is
+        # away shows in /healthz and in the warnings of kept_page's reads.
+        logger.debug("The data version could not be changed in the cache", exc_info=True)
 
 
 def _committed(alias: str) -> None:
@@ -216,7 +211,7 @@ def kept_page(request, render: Callable[[], HttpResponse]) -> HttpResponse:
         return render()
     try:
         key = page_key(request)
-        kept = cache.get(key)
+        kept = caches["pages"].get(key)
     except Exception:  # noqa: BLE001 - without its cache the page is rendered as usual
         logger.warning("The page cache could not be read", exc_info=True)
         return render()
@@ -246,7 +241,7 @@ def kept_page(request, render: Callable[[], HttpResponse]) -> HttpResponse:
         return response
     html = response.content.decode(response.charset)
     try:
-        cache.set(key, (response["Content-Type"], html), PAGE_CACHE_SECONDS)
+        caches["pages"].set(key, (response["Content-Type"], html), PAGE_CACHE_SECONDS)
     except Exception:  # noqa: BLE001
         logger.warning("The page cache could not be written", exc_info=True)
     response.content = fill(html, request).encode(response.charset)

@@ -335,6 +335,15 @@ else:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Kept pages (accord/core/pagecache.py) live in each process's memory, filed under the data
+# version that the shared cache above holds: reading one costs no query, keeping one writes
+# nothing to the database, and a write anywhere makes every process's copies out of date.
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "accord-pages",
+    "TIMEOUT": 10 * 60,
+    "OPTIONS": {"MAX_ENTRIES": 500},
+}
 
 # Background tasks (django-tasks): work that should not hold a request (reminders, imports,
 # reindexing, generated documents) is a @task in an app's tasks.py, enqueued with

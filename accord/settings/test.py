@@ -17,6 +17,7 @@ CACHES = {
         "LOCATION": "accord_cache",
     }
 }
+CACHES["pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}  # see base.py
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Tasks run as they are enqueued; the tests of the queue itself use the "database" backend.
 TASKS = {
