@@ -3,6 +3,8 @@
 from accord.core.api import auth_router, create_api
 from accord.core.deletions_api import router as deletions_router
 from accord.journal.api import router as journal_router
+from accord.meetings.api import router as meetings_router
+from accord.meetings.api.engagement import router as engagement_router
 from accord.registry.api import router as registry_router
 
 api = create_api()
@@ -10,3 +12,5 @@ api.add_router("/auth", auth_router)
 api.add_router("", registry_router)
 api.add_router("", deletions_router)
 api.add_router("", journal_router)
+api.add_router("", meetings_router)
+api.add_router("", engagement_router)

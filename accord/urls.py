@@ -13,6 +13,9 @@ urlpatterns = [
     path("", include("accord.core.urls")),
     path("", include("accord.registry.urls")),
     path("", include("accord.journal.urls")),
+    path("", include("accord.meetings.urls")),
+    # Calendar files, the secret calendar feed and the meeting brief.
+    path("", include("accord.meetings.feed_urls")),
     # The language switcher works on the login page too (it only sets a cookie).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

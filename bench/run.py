@@ -1,6 +1,11 @@
-"""Time Accord's heaviest registry reads against one-query baselines; write bench/RESULTS.md.
+"""Time Accord's heaviest reads against one-query baselines; write bench/RESULTS.md.
 
     python bench/run.py [--repeat 30] [--warmup 3]
+
+On a database with meetings (bench/generate_meetings.py) it also times the calendar's month
+view, the overdue actions and the organization pages with their engagement health, and the
+registry's baselines add the engagement the pages show. Sections of RESULTS.md that this
+script does not write (load.py's, notes) are kept, after its own.
 
 Runs in-process with Django's test Client against the bench database (see bench/settings.py),
 logged in as a viewer. Each case is requested `--warmup` times, then `--repeat` times
@@ -134,7 +139,40 @@ def data_sizes() -> dict:
             info["analyzed"] = True
     meta = Path(settings.DATA_DIR) / "bench-generate.json"
     info["generate"] = json.loads(meta.read_text()) if meta.exists() else None
+    meta = Path(settings.DATA_DIR) / "bench-generate-meetings.json"
+    info["generate_meetings"] = json.loads(meta.read_text()) if meta.exists() else None
+    info["meetings"] = meeting_sizes()
     return info
+
+
+def meeting_sizes() -> dict | None:
+    """Series, meetings and actions in the database (None without meetings)."""
+    from django.utils import timezone
+
+    from accord.meetings.models import Action, Meeting, Series
+
+    meetings = Meeting.objects.count()
+    if not meetings:
+        return None
+    return {
+        "series": Series.objects.count(),
+        "meetings": meetings,
+        "actions": Action.objects.count(),
+        "overdue": Action.objects.overdue(timezone.localdate()).count(),
+    }
+
+
+def busiest_partner() -> tuple[str, int]:
+    """The organization (not the home) that hosted or took part in the most meetings."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT o.acronym, COUNT(*) FROM registry_organization o
+               JOIN meetings_meeting_organizations mo ON mo.organization_id = o.id
+               WHERE NOT o.is_home GROUP BY o.acronym ORDER BY 2 DESC, 1 LIMIT 1"""
+        )
+        return cursor.fetchone()
 
 
 def database_version() -> str:
@@ -169,9 +207,58 @@ def get(client, url: str):
     return response
 
 
+def accord_scores(html: str) -> list[str]:
+    """The engagement score of each row of the organization list ("" when it has none)."""
+    body = html[html.find("<tbody") :]
+    scores = []
+    for row in body.split("<tr")[1:]:
+        found = re.search(r'rounded-pill [^"]*" title="[^"]*">(\d+)<', row)
+        scores.append(found.group(1) if found else "")
+    return scores
+
+
+def check_meetings(case: Case, a: str, b: str) -> bool:
+    """The meetings cases (calendar, overdue actions, engagement); False for another case."""
+    if "<ul data-rows=" in b:
+        b_rows = int(re.search(r'data-rows="(\d+)"', b).group(1))
+        found = re.search(r"(\d+) meetings? ·", a)
+        a_count = int(found.group(1)) if found else -1
+        case.rows = f"{a_count} meetings in the month"
+        case.check = "same count" if a_count == b_rows else f"DIFFERENT: baseline {b_rows}"
+        return True
+    if "<title>Overdue actions</title>" in b:
+        body = a[a.find("<tbody") :]
+        a_ids = list(dict.fromkeys(re.findall(r'href="/actions/(\d+)/"', body)))
+        b_ids = re.findall(r'data-id="(\d+)"', b)
+        a_total = re.search(r"(\d+) results?", a)
+        b_total = re.search(r"(\d+) results?", b).group(1)
+        case.rows = f"{len(b_ids)} of {b_total}"
+        same_total = a_total is not None and a_total.group(1) == b_total
+        case.check = "same rows" if (a_ids, same_total) == (b_ids, True) else "DIFFERENT rows"
+        return True
+    if "data-score=" in b:
+        b_score = re.search(r'data-score="(\w+)"', b).group(1)
+        found = re.search(r'rounded-pill fs-5 [^"]*">(\d+)<', a)
+        a_score = found.group(1) if found else "None"
+        b_rows = int(re.search(r'data-rows="(\d+)"', b).group(1))
+        found = re.search(r"(\d+) (?:spells?|memberships?) in force on", a)
+        a_total = int(found.group(1)) if found else -1
+        case.rows = f"{min(a_total, 25)} in table, {a_total} on map, score {a_score}"
+        if a_total != b_rows:
+            case.check = f"DIFFERENT: baseline {b_rows} members"
+        elif a_score != b_score:
+            case.check = f"DIFFERENT: baseline score {b_score}"
+        else:
+            case.check = "same count and score"
+        return True
+    return False
+
+
 def check_rows(case: Case, accord, baseline) -> None:
     """Say how many rows each side returned and whether they agree."""
     a, b = accord.content.decode(), baseline.content.decode()
+    if check_meetings(case, a, b):
+        return
     if accord["Content-Type"].startswith("application/json"):
         a_json, b_json = json.loads(a), json.loads(b)
         a_ids = [item["id"] for item in a_json["items"]]
@@ -199,8 +286,11 @@ def check_rows(case: Case, accord, baseline) -> None:
     a_total = re.search(r"(\d+) results?", a)
     b_total = re.search(r"(\d+) results?", b)
     case.rows = f"{b_rows} of {b_total.group(1)}"
+    b_scores = [cells[-1] for cells in b_cells]
     if a_total is None or a_total.group(1) != b_total.group(1):
         case.check = "DIFFERENT totals"
+    elif b_cells and len(b_cells[0]) > 8 and accord_scores(a) != b_scores:
+        case.check = "DIFFERENT engagement scores"
     elif a_acronyms == b_acronyms:
         case.check = "same rows"
     elif "member_count" in case.url and a_counts == b_counts:
@@ -326,10 +416,28 @@ def write_results(path: Path, cases: list[Case], info: dict, args, started: dt.d
             f"--spells {gen['spells']} --seed {gen['seed']}` in {gen['seconds']:,.0f} s "
             f"on {gen['date']}"
         )
+    meetings = info.get("meetings")
+    if meetings:
+        lines.append(
+            f"- {meetings['series']:,} series, {meetings['meetings']:,} meetings, "
+            f"{meetings['actions']:,} actions ({meetings['overdue']:,} overdue today)"
+        )
+    gen = info.get("generate_meetings")
+    if gen:
+        lines.append(
+            f"- Meetings added by `bench/generate_meetings.py --meetings {gen['meetings']} "
+            f"--actions {gen['actions']} --seed {gen['seed']}` in {gen['seconds']:,.0f} s "
+            f"on {gen['date']}"
+        )
     lines += [
         "- Synthetic data went in without the services: organizations by `bulk_create` (with a "
         "history row each), memberships by raw `executemany` without history rows, "
-        "partnerships and persons by `bulk_create`.",
+        "partnerships and persons by `bulk_create`"
+        + (
+            "; series, meetings and actions by raw `executemany` without history rows."
+            if gen
+            else "."
+        ),
         "",
         "## Results",
         "",
@@ -395,10 +503,31 @@ def write_results(path: Path, cases: list[Case], info: dict, args, started: dt.d
         "ACCORD_DATABASE_URL=postgres://user:pass@host/accord_bench "
         ".venv/bin/python bench/generate.py --reset",
         "ACCORD_DATABASE_URL=postgres://user:pass@host/accord_bench .venv/bin/python bench/run.py",
+        "# With meetings, on a copy of the registry-only database:",
+        "mkdir -p bench/out-meetings && cp bench/out/accord.sqlite3 bench/out/secret_key "
+        "bench/out/bench-generate.json bench/out-meetings/",
+        "ACCORD_DATA_DIR=bench/out-meetings .venv/bin/python bench/generate_meetings.py",
+        "ACCORD_DATA_DIR=bench/out-meetings .venv/bin/python bench/run.py",
         "```",
         "",
     ]
-    path.write_text("\n".join(lines))
+    kept = other_sections(path, lines)
+    path.write_text("\n".join(lines + kept))
+
+
+def other_sections(path: Path, lines: list[str]) -> list[str]:
+    """The `## ` sections of the file at `path` that this run does not write (load.py's
+    results, notes), in their order, to go after its own."""
+    if not path.exists():
+        return []
+    ours = {line for line in lines if line.startswith("## ")}
+    kept, keeping = [], False
+    for line in path.read_text().splitlines():
+        if line.startswith("## "):
+            keeping = line not in ours
+        if keeping:
+            kept.append(line)
+    return kept
 
 
 def main(argv=None) -> None:
@@ -429,17 +558,49 @@ def main(argv=None) -> None:
             "/bench/organizations/?sort=-member_count",
         ),
     ]
+    # With meetings, an organization page shows its engagement health: so does its baseline.
+    with_meetings = meeting_sizes() is not None
+    page_baseline = (
+        "/bench/organizations/{}/engagement/" if with_meetings else ("/bench/organizations/{}/")
+    )
     for label, acronym, n in (("biggest", big, big_n), ("mid-size", mid, mid_n)):
         cases += [
             Case(
                 f"Organization page, {label} ({acronym}, {n} members)",
                 f"/organizations/{acronym}/",
-                f"/bench/organizations/{acronym}/",
+                page_baseline.format(acronym),
             ),
             Case(
                 f"Members API, {label} ({acronym}), limit=500",
                 f"/api/v1/organizations/{acronym}/members?limit=500",
                 f"/bench/api/organizations/{acronym}/members?limit=500",
+            ),
+        ]
+    if with_meetings:
+        from django.utils import timezone
+        from django.utils.formats import date_format
+
+        today = timezone.localdate()
+        busiest, n_meetings = busiest_partner()
+        cases += [
+            Case(
+                f"Calendar, month view ({date_format(today, 'YEAR_MONTH_FORMAT')})",
+                f"/meetings/calendar/?view=month&date={today.isoformat()}",
+                f"/bench/calendar/?date={today.isoformat()}",
+            ),
+            Case(
+                "Actions, overdue, first page", "/actions/?overdue=yes", "/bench/actions/overdue/"
+            ),
+            Case(
+                f"Organization page with engagement, most meetings ({busiest}, "
+                f"{n_meetings:,} meetings)",
+                f"/organizations/{busiest}/",
+                f"/bench/organizations/{busiest}/engagement/",
+            ),
+            Case(
+                "Organization list, by engagement ↑ (the least engaged first)",
+                "/organizations/?sort=engagement",
+                "/bench/organizations/?sort=engagement",
             ),
         ]
     client = viewer_client()

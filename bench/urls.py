@@ -16,5 +16,12 @@ urlpatterns = [
         baseline.organization_members,
         name="bench_organization_members",
     ),
+    path("bench/calendar/", baseline.calendar_month, name="bench_calendar_month"),
+    path("bench/actions/overdue/", baseline.overdue_actions, name="bench_overdue_actions"),
+    path(
+        "bench/organizations/<str:acronym>/engagement/",
+        baseline.organization_engagement,
+        name="bench_organization_engagement",
+    ),
     path("", include("accord.urls")),
 ]

@@ -40,6 +40,37 @@ def iso_day(value):
 # A day in a body or a query string.
 Day = Annotated[datetime.date, BeforeValidator(iso_day)]
 
+DATETIME_PATTERN = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?"
+)
+
+
+def iso_datetime(value):
+    """A date and time as ISO 8601 only, with or without an offset (no bare numbers)."""
+    if isinstance(value, datetime.datetime):
+        return value
+    if isinstance(value, str) and DATETIME_PATTERN.fullmatch(value):
+        return value
+    raise ValueError("Enter a date and time as YYYY-MM-DDTHH:MM, with an offset or without.")
+
+
+# A date and time: with an offset (2025-01-15T10:00:00+01:00, …Z) it is that instant; without
+# one it is a wall-clock time that the endpoint reads in the record's time zone.
+DateTime = Annotated[datetime.datetime, BeforeValidator(iso_datetime)]
+
+
+def iso_time(value):
+    """A time of day as HH:MM or HH:MM:SS only."""
+    if isinstance(value, datetime.time):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{2}:\d{2}(:\d{2})?", value):
+        return value
+    raise ValueError("Enter a time of day as HH:MM.")
+
+
+# A time of day (no date, no offset).
+TimeOfDay = Annotated[datetime.time, BeforeValidator(iso_time)]
+
 
 class Paged(LimitOffsetPagination):
     """`{"count": N, "items": [...]}` with `limit` (at most 500) and `offset`."""

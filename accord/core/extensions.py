@@ -14,7 +14,12 @@ menu items and panels. An app registers in its `AppConfig.ready()`:
 - search kinds (`register_search_kind`): what a workspace-wide search will look through.
   Nothing reads them yet; the search will;
 - account links (`register_account_link`): a link on the user's account page (the calendar
-  subscription, say), for the users a callable lets see it.
+  subscription, say), for the users a callable lets see it;
+- list columns (`register_list_column`): a column another app's list page shows (the
+  engagement health on the organization list, say), with what feeds it: an annotation of the
+  list's query, or one query for the whole page (`attach`), never a query per row;
+- record panels (`register_record_panel`): a block another app's record page shows (the
+  engagement health on an organization's page, say), as dashboard panels are drawn.
 
 Every register_* call replaces an earlier one with the same key (ready() may run twice in
 tests), and every list comes back sorted by (order, key), whatever the order of the apps.
@@ -110,6 +115,46 @@ class AccountLink:
     visible: Callable[[Any], bool] = policy.can_view
 
 
+@dataclass(frozen=True)
+class ListColumn:
+    """A column an app adds to another app's list page (the organization list, say).
+
+    `annotate(queryset, user)` adds the annotation `sort_by` to the list's query, through the
+    policy for `user` (subqueries, never a query per row). `attach(records, user)`, when given,
+    sets what the cell shows on the records of one page, in one query: the list's query then
+    carries the annotation only when it sorts by the column or is exported (an annotation
+    computed for every row before sorting by another column costs the whole table). Without
+    `attach`, the annotation is what the cell shows. `template_name` renders the row's cell
+    (one `<td>`), given the row as `record` and the column as `column`. `sort_by` is "" for a
+    column that does not sort (rows without a value come last either way); it is also the
+    value an export of the list writes.
+    """
+
+    list_name: str
+    key: str
+    label: Any
+    annotate: Callable[[Any, Any], Any]
+    template_name: str
+    sort_by: str = ""
+    order: int = 100
+    # Bootstrap classes of the header and cells (see accord/core/tables.py, HIDDEN_BELOW).
+    cell_class: str = ""
+    visible: Callable[[Any], bool] = policy.can_view
+    attach: Callable[[list, Any], None] | None = None
+
+
+@dataclass(frozen=True)
+class RecordPanel:
+    """A block an app adds to another app's record page (an organization's page, say)."""
+
+    page: str
+    key: str
+    template_name: str
+    # (request, record) -> the template's context under `panel`, or None to leave it out.
+    context: Callable[[Any, Any], dict | None]
+    order: int = 100
+
+
 @dataclass
 class Column:
     """A dashboard column as drawn: its width and its panels' (template, context) pairs."""
@@ -127,6 +172,8 @@ class Extensions:
         self._demo: dict[str, DemoLoader] = {}
         self._search: dict[str, SearchKind] = {}
         self._account: dict[str, AccountLink] = {}
+        self._columns: dict[tuple[str, str], ListColumn] = {}
+        self._record_panels: dict[tuple[str, str], RecordPanel] = {}
         self._workspace: Workspace | None = None
 
     # Registering ------------------------------------------------------------------------
@@ -191,6 +238,48 @@ class Extensions:
         self._account[key] = link
         return link
 
+    def register_list_column(
+        self,
+        list_name: str,
+        key: str,
+        *,
+        label,
+        annotate: Callable[[Any, Any], Any],
+        template_name: str,
+        sort_by: str = "",
+        order: int = 100,
+        cell_class: str = "",
+        visible: Callable[[Any], bool] | None = None,
+        attach: Callable[[list, Any], None] | None = None,
+    ) -> ListColumn:
+        column = ListColumn(
+            list_name,
+            key,
+            label,
+            annotate,
+            template_name,
+            sort_by,
+            order,
+            cell_class,
+            visible or policy.can_view,
+            attach,
+        )
+        self._columns[list_name, key] = column
+        return column
+
+    def register_record_panel(
+        self,
+        page: str,
+        key: str,
+        *,
+        template_name: str,
+        context: Callable[[Any, Any], dict | None],
+        order: int = 100,
+    ) -> RecordPanel:
+        panel = RecordPanel(page, key, template_name, context, order)
+        self._record_panels[page, key] = panel
+        return panel
+
     # Reading ----------------------------------------------------------------------------
 
     @staticmethod
@@ -211,6 +300,42 @@ class Extensions:
 
     def account_links(self) -> list[AccountLink]:
         return self._sorted(self._account)
+
+    def list_columns(self, list_name: str, user=None) -> list[ListColumn]:
+        """The columns apps add to the list `list_name`; with `user`, those the user sees."""
+        columns = [c for (name, _key), c in self._columns.items() if name == list_name]
+        columns.sort(key=lambda c: (c.order, c.key))
+        if user is not None:
+            columns = [c for c in columns if c.visible(user)]
+        return columns
+
+    def annotate_list(self, list_name: str, queryset, user, *, every_column: bool = False):
+        """The list's queryset with the annotations of the user's added columns that fill
+        their cells from it (no `attach`); with `every_column` (an export), of all of them."""
+        for column in self.list_columns(list_name, user):
+            if every_column or column.attach is None:
+                queryset = column.annotate(queryset, user)
+        return queryset
+
+    def attach_list(self, list_name: str, records, user) -> None:
+        """Give the records of one page what the user's added columns with `attach` show."""
+        records = list(records)
+        for column in self.list_columns(list_name, user):
+            if column.attach is not None:
+                column.attach(records, user)
+
+    def record_panels(self, page: str) -> list[RecordPanel]:
+        panels = [p for (name, _key), p in self._record_panels.items() if name == page]
+        return sorted(panels, key=lambda p: (p.order, p.key))
+
+    def record_panels_for(self, page: str, request, record) -> list[tuple[str, dict]]:
+        """(template, context) of each panel the record's page shows for this request."""
+        drawn = []
+        for panel in self.record_panels(page):
+            context = panel.context(request, record)
+            if context is not None:
+                drawn.append((panel.template_name, context))
+        return drawn
 
     def account_links_for(self, user) -> list[dict]:
         """The account page's links this user sees: label, url and icon."""
@@ -269,12 +394,19 @@ register_demo_loader = registry.register_demo_loader
 register_workspace = registry.register_workspace
 register_search_kind = registry.register_search_kind
 register_account_link = registry.register_account_link
+register_list_column = registry.register_list_column
+register_record_panel = registry.register_record_panel
 nav_entries = registry.nav_entries
 panels = registry.panels
 demo_loaders = registry.demo_loaders
 search_kinds = registry.search_kinds
 account_links = registry.account_links
 account_links_for = registry.account_links_for
+list_columns = registry.list_columns
+annotate_list = registry.annotate_list
+attach_list = registry.attach_list
+record_panels = registry.record_panels
+record_panels_for = registry.record_panels_for
 nav_for = registry.nav_for
 dashboard_columns = registry.dashboard_columns
 

@@ -126,6 +126,10 @@ class ObjectListView(PolicyMixin, KeptPageMixin, View):
         """What a subclass's template shows besides the filters and the table."""
         return {}
 
+    def page_ready(self, request, table) -> None:
+        """Called with the table paginated, before it is drawn: a subclass may give the
+        records of the page what they show, in one query for the page."""
+
     def get(self, request, *args, **kwargs):
         queryset = self.get_queryset(request)
         filterset = self.filterset_class(request.GET or None, queryset=queryset, request=request)
@@ -137,6 +141,7 @@ class ObjectListView(PolicyMixin, KeptPageMixin, View):
         if self.export:
             return self.export_table(request, filterset, table)
         RequestConfig(request, paginate={"per_page": page_size(request)}).configure(table)
+        self.page_ready(request, table)
         context = {
             "title": self.title,
             "filterset": filterset,

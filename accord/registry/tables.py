@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accord.core.tables import set_priorities
+from accord.core.tables import set_priorities, table_columns_of
 
 from .models import Country, FrameworkDocument, Membership, Organization, Partnership, Person
 
@@ -29,6 +29,13 @@ class OrganizationTable(tables.Table):
 
     # Exports (accord.core.exports): the columns above as data, then these ids and codes.
     export_extra = [("headquarters_country__iso3", _("Headquarters country (ISO)"))]
+
+    def __init__(self, *args, added=(), user=None, **kwargs):
+        """`added`: the columns other apps add for `user` (accord/core/extensions.py,
+        "organizations"), after these; the row template draws their cells from their own
+        templates."""
+        self.added = list(added)
+        super().__init__(*args, extra_columns=table_columns_of(self.added, user), **kwargs)
 
     def value_headquarters(self, record):
         country = record.headquarters_country.name if record.headquarters_country_id else ""

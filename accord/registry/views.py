@@ -72,8 +72,25 @@ class OrganizationListView(ObjectListView):
     export_url_name = "registry:organization_export"
     export_filename = "organizations"
 
+    # Columns other apps add to this list (accord/core/extensions.py): annotations of the
+    # list's query (all of them in an export), or one query for the page (page_ready).
+    list_name = "organizations"
+
     def get_queryset(self, request):
-        return selectors.organization_list(user=request.user)
+        rows = selectors.organization_list(user=request.user)
+        return extensions.annotate_list(
+            self.list_name, rows, request.user, every_column=self.export
+        )
+
+    def get_table(self, rows):
+        user = self.request.user
+        added = extensions.list_columns(self.list_name, user)
+        return OrganizationTable(rows, added=added, user=user)
+
+    def page_ready(self, request, table):
+        # The page's rows, read once here; the table draws these same records.
+        records = [row.record for row in table.page.object_list]
+        extensions.attach_list(self.list_name, records, request.user)
 
 
 MAP_CLASSES = {
@@ -241,6 +258,10 @@ class OrganizationDetailView(PolicyMixin, KeptPageMixin, View):
                 "shared_countries": shared_countries,
                 "partnerships": selectors.partnerships_of(user=user, organization=organization),
                 "people": selectors.person_list(user=user).filter(organization=organization),
+                # Blocks other apps add to the page (accord/core/extensions.py).
+                "record_panels": extensions.record_panels_for(
+                    "organization", request, organization
+                ),
                 "changes": changes,
                 "journal": panel_context(request, organization),
             }

@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "accord.core",
     "accord.journal",
     "accord.registry",
+    "accord.taxonomy",
+    "accord.meetings",
     "accord.importers",
 ]
 
@@ -273,6 +275,8 @@ MEDIA_ROOT = DATA_DIR / "uploads"
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 MEDIA_URL = "media/"
+# The largest file a meeting attachment may be (bytes); 20 MB unless set.
+ACCORD_ATTACHMENT_MAX_BYTES = int(os.environ.get("ACCORD_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -287,6 +291,30 @@ ACCORD_PAGE_SIZE = 25
 ACCORD_API_MAX_PAGE_SIZE = 500
 # Tokens live this long (days) unless revoked.
 ACCORD_TOKEN_DAYS = int(os.environ.get("ACCORD_TOKEN_DAYS", "365"))
+
+# --- Email (reminders) and calendar feeds ----------------------------------------------------
+# `accord remind` sends through Django's email backend: the console (stdout) unless
+# ACCORD_EMAIL_HOST names an SMTP server; ACCORD_EMAIL_BACKEND overrides both.
+ACCORD_EMAIL_HOST = os.environ.get("ACCORD_EMAIL_HOST", "").strip()
+EMAIL_BACKEND = os.environ.get("ACCORD_EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if ACCORD_EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = ACCORD_EMAIL_HOST or "localhost"
+EMAIL_PORT = int(os.environ.get("ACCORD_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("ACCORD_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ACCORD_EMAIL_PASSWORD", "")
+EMAIL_USE_SSL = env_bool("ACCORD_EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = not EMAIL_USE_SSL and env_bool("ACCORD_EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = int(os.environ.get("ACCORD_EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("ACCORD_EMAIL_FROM", "Accord <accord@localhost>")
+# Where users reach the site (https://accord.example.org): links in emails; none when unset.
+ACCORD_SITE_URL = os.environ.get("ACCORD_SITE_URL", "").strip().rstrip("/")
+# The domain in calendar event UIDs (meeting-12@<domain>); the site's host name when unset.
+ACCORD_ICAL_DOMAIN = os.environ.get("ACCORD_ICAL_DOMAIN", "").strip()
+# Calendar feed reads per client address (a guess at a feed's token costs one).
+ACCORD_FEED_RATE = os.environ.get("ACCORD_FEED_RATE", "120/m")
 
 # --- Operations: logs, cache, sessions, background tasks ------------------------------------
 # Logs: one JSON line per record on stdout; accord.access writes one per request. A 4xx is in

@@ -294,3 +294,67 @@ def test_the_check_finds_what_it_looks_for(tmp_path):
         "sample.py:6: names 'registry.Organization'",
         "sample.py:6: names 'registry:organization_list'",
     ]
+
+
+# ---------------------------------------------------------------- list columns, record panels
+
+
+def test_list_columns_come_per_list_in_order_for_whom_they_show():
+    ext = Extensions()
+    staff = SimpleNamespace(staff=True)
+    partner = SimpleNamespace(staff=False)
+    ext.register_list_column(
+        "things", "b", label="B", annotate=lambda qs, user: qs, template_name="b.html", order=2,
+        visible=lambda user: True,
+    )  # fmt: skip
+    ext.register_list_column(
+        "things", "a", label="A", annotate=lambda qs, user: qs, template_name="a.html", order=1,
+        visible=lambda user: user.staff,
+    )  # fmt: skip
+    ext.register_list_column(
+        "others", "c", label="C", annotate=lambda qs, user: qs, template_name="c.html"
+    )
+    assert [c.key for c in ext.list_columns("things")] == ["a", "b"]
+    assert [c.key for c in ext.list_columns("things", staff)] == ["a", "b"]
+    assert [c.key for c in ext.list_columns("things", partner)] == ["b"]
+    assert [c.key for c in ext.list_columns("nothing")] == []
+
+
+def test_a_list_column_fills_the_query_or_the_page_as_it_says():
+    """With `attach`, the list's query carries the annotation only for an export (or a sort,
+    accord/core/tables.AddedColumn); the page's records get theirs in one call."""
+    ext = Extensions()
+    calls = []
+    user = SimpleNamespace(staff=True)
+
+    def annotate(queryset, user, name):
+        calls.append(("annotate", name))
+        return [*queryset, name]
+
+    ext.register_list_column(
+        "things", "inline", label="I", template_name="i.html", visible=lambda u: True,
+        annotate=lambda qs, user: annotate(qs, user, "inline"),
+    )  # fmt: skip
+    ext.register_list_column(
+        "things", "paged", label="P", template_name="p.html", visible=lambda u: True,
+        annotate=lambda qs, user: annotate(qs, user, "paged"),
+        attach=lambda records, user: calls.append(("attach", len(records))),
+    )  # fmt: skip
+    assert ext.annotate_list("things", [], user) == ["inline"]
+    assert ext.annotate_list("things", [], user, every_column=True) == ["inline", "paged"]
+    ext.attach_list("things", iter([1, 2, 3]), user)
+    assert calls[-1] == ("attach", 3)
+
+
+def test_record_panels_come_in_order_and_leave_out_none():
+    ext = Extensions()
+    ext.register_record_panel("thing", "late", template_name="l.html", context=lambda r, o: {})
+    ext.register_record_panel(
+        "thing", "early", template_name="e.html", context=lambda r, o: {"o": o}, order=1
+    )
+    ext.register_record_panel("thing", "none", template_name="n.html", context=lambda r, o: None)
+    ext.register_record_panel("other", "x", template_name="x.html", context=lambda r, o: {})
+    assert ext.record_panels_for("thing", request_for(), "record") == [
+        ("e.html", {"o": "record"}),
+        ("l.html", {}),
+    ]

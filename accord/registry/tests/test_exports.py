@@ -75,12 +75,15 @@ def test_csv_has_the_page_columns_filters_and_sort_and_every_row(world, client_f
         "Founded (year)",
         "Members",
         "Partner",
+        # The column the meetings app adds (accord/meetings/health.py): a partner never met.
+        "Engagement",
         "Headquarters country (ISO)",
     ]
     # Not paginated (per_page and page ignored), sorted as asked, choices as their labels.
     assert [r[0] for r in rows[1:]] == ["UN", "SCO", "OSCE"]
     assert rows[1] == ["UN", "United Nations", "Global", "New York, United States", "1945", "7"] + [
         "Yes",
+        "30",
         "USA",
     ]
     assert body(client.get("/organizations/export/?kind=global")).count(b"\r\n") == 2

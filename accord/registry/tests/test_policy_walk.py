@@ -10,6 +10,7 @@ import json
 import re
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accord.api import api
@@ -17,6 +18,17 @@ from accord.core.models import ApiToken, Deletion
 from accord.core.pickers import KINDS
 from accord.journal import services as journal
 from accord.journal.models import JournalEntry
+from accord.meetings import services as meetings
+from accord.meetings.models import (
+    Action,
+    AgendaItem,
+    Meeting,
+    Outcome,
+    Participant,
+    Series,
+    SeriesAgendaItem,
+)
+from accord.meetings.tests.conftest import build_meetings
 from accord.registry import services
 from accord.registry.models import (
     Country,
@@ -34,7 +46,25 @@ SECRETS = (
     # A restricted journal entry on a visible record, a public one on a hidden record.
     "RESTRICTED-JOURNAL",
     "JOURNAL-ON-HIDDEN",
+    # Meetings (accord/meetings/tests/conftest.py): a restricted meeting, series, agenda item,
+    # outcome and action, and a public action raised at the restricted meeting.
+    "RESTRICTED-MEETING",
+    "RESTRICTED-SERIES",
+    "RESTRICTED-AGENDA",
+    "RESTRICTED-OUTCOME",
+    "RESTRICTED-ACTION",
+    "ACTION-AT-HIDDEN-MEETING",
 )
+# Secrets of records that have API routes but no pages yet (meetings' pages come later):
+# the editor meets them in the API (test_an_editor_reads_every_record_through_the_api).
+API_ONLY_SECRETS = {
+    "RESTRICTED-MEETING",
+    "RESTRICTED-SERIES",
+    "RESTRICTED-AGENDA",
+    "RESTRICTED-OUTCOME",
+    "RESTRICTED-ACTION",
+    "ACTION-AT-HIDDEN-MEETING",
+}
 SKIPPED_PREFIXES = ("admin/", "static/", "media/", "i18n/")
 # Pages a signed-out visitor may open: the login page itself, and the health check for load
 # balancers (engine names and counts only).
@@ -42,11 +72,20 @@ PUBLIC_PAGES = {"login", "healthz", "favicon"}
 HEALTH = {"healthz", "favicon"}
 # API collections for administrators and editors only: what was deleted.
 EDITOR_ONLY_API = {"/api/v1/deleted"}
+# API routes for the home organization's staff, not a partner's focal point: the engagement
+# health, which counted from the few records shared with one partner would mislead
+# (accord/meetings/health.py).
+STAFF_ONLY_API_SUFFIXES = ("/engagement",)
 # Logging in and out: the password, the two-factor code, logging out.
 LOGIN_PAGES = {"login", "login_verify", "logout"}
-# A user's own account (password, tokens, 2FA): every role may post there; an empty form is a
-# 400 and changes nothing.
-SELF_SERVICE_PAGES = {"password_change", "tokens", "two_factor_setup"}
+# Addresses whose secret part is the credential (a calendar feed read by a calendar program):
+# no session counts there. The walk tries an unknown secret (a 404 for anyone, signed in or
+# not); accord/meetings/tests/test_feeds.py tests what a real feed holds for each role.
+SECRET_ADDRESS_PAGES = {"calendar_feed"}
+UNKNOWN_SECRET = "unknown-feed-secret-0123456789abcdef"
+# A user's own account (password, tokens, 2FA, calendar feed): every role may post there; an
+# empty form is a 400 and changes nothing.
+SELF_SERVICE_PAGES = {"password_change", "tokens", "two_factor_setup", "subscription"}
 # The API's description and docs page: pages like any other, for users with an account.
 API_DOCS = {"openapi-json", "openapi-view"}
 # Pickers' searches answer JSON: junk in ?page= or ?q= is a 400 naming the parameter.
@@ -101,6 +140,57 @@ def records(world):
         "journal-entries": journal_records(world),
         # Pickers' searches (JSON): each kind, for every role with an account.
         "pick": [(kind, None, {"norole"}) for kind in sorted(KINDS)],
+        "calendar": [(UNKNOWN_SECRET, None, set())],
+        **meeting_records(world),
+    }
+
+
+def meeting_records(world):
+    """Meetings (with an agenda item and its outcome, for the nested routes), series, actions.
+
+    A value may be a dict of the route's parameters by name.
+    """
+    hidden = {"viewer", "partner", "norole"}
+    mw = world.mw
+    series = [
+        ({"series_id": mw.series.pk, "pk": mw.series.pk}, mw.series, {"norole"}),
+        (
+            {"series_id": mw.restricted_series.pk, "pk": mw.restricted_series.pk},
+            mw.restricted_series,
+            hidden,
+        ),
+    ]
+
+    def nested(meeting, item, outcome):
+        # API parameters, and the pages' (meetings/<pk>/agenda/<item>/outcomes/<outcome>/).
+        return {
+            "meeting_id": meeting.pk,
+            "item_id": item.pk,
+            "outcome_id": outcome.pk,
+            "pk": meeting.pk,
+            "item": item.pk,
+            "outcome": outcome.pk,
+        }
+
+    return {
+        "meetings": [
+            (nested(mw.public, mw.item, mw.outcome), mw.public, {"norole"}),
+            (nested(mw.restricted, mw.secret_item, mw.secret_outcome), mw.restricted, hidden),
+        ],
+        "series": series,
+        "meetings/series": series,
+        "meetings/attachments": [
+            (mw.attachment.pk, mw.attachment, {"norole"}),
+            (mw.secret_attachment.pk, mw.secret_attachment, hidden),
+        ],
+        "actions": [
+            ({"action_id": a.pk, "pk": a.pk}, a, hidden_for)
+            for a, hidden_for in (
+                (mw.action, {"norole"}),
+                (mw.secret_action, hidden),
+                (mw.hidden_meeting_action, hidden),
+            )
+        ],
     }
 
 
@@ -114,9 +204,18 @@ def journal_records(world):
 
 
 @pytest.fixture
-def world(world):
-    """The shared world, an API token of the editor's for the token routes, journal entries."""
+def world(world, django_user_model):
+    """The shared world, an API token of the editor's for the token routes, journal entries,
+    meetings."""
     world.token = ApiToken.issue(user=world.users.editor, name="walk")[0]
+    world.mw = build_meetings(world, django_user_model)
+    world.mw.secret_outcome = world.mw.secret_item.outcomes.get()
+    world.mw.attachment = meetings.attachment_create(
+        actor=None, meeting=world.mw.public, file=ContentFile(b"Minutes", name="Minutes.txt")
+    )
+    world.mw.secret_attachment = meetings.attachment_create(
+        actor=None, meeting=world.mw.restricted, file=ContentFile(b"x", name="RESTRICTED-FILE.txt")
+    )
     day = datetime.date(2025, 1, 15)
     world.note = journal.journal_entry_create(
         actor=None, assigned_object=world.un, date=day, text="Public call", classification="public"
@@ -153,15 +252,24 @@ def walk_patterns(resolver=None, prefix=""):
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>|\{(\w+)\}")
 
 
+def substitute(route: str, value) -> str:
+    """The route with its parameters filled: one value for all, or a dict by name."""
+    if isinstance(value, dict):
+        return PARAM.sub(lambda m: str(value[m.group(1) or m.group(2)]), route)
+    return PARAM.sub(str(value), route)
+
+
 def fill(route: str, recs: dict):
     """Yield (url, record, hidden_for) for a route, once per known record if it has parameters."""
     if not PARAM.search(route):
         yield route, None, set()
         return
-    segment = route.strip("/").split("/")[2 if route.startswith("/api/v1/") else 0]
+    parts = route.strip("/").split("/")[2 if route.startswith("/api/v1/") else 0 :]
+    # The records of the longer prefix when there are some (pages under meetings/series/).
+    segment = "/".join(parts[:2]) if "/".join(parts[:2]) in recs else parts[0]
     assert segment in recs, f"The walk has no records for {route!r}: add them to records()"
     for value, record, hidden_for in recs[segment]:
-        yield PARAM.sub(str(value), route), record, hidden_for
+        yield substitute(route, value), record, hidden_for
 
 
 def page_routes(recs):
@@ -237,6 +345,7 @@ def valid_body(name, record):
             "text": "Written by the walk",
         },
         "JournalEntryPatch": {"version": version, "text": "Changed by the walk"},
+        **meeting_bodies(record, version),
     }
     if name is None:
         return None
@@ -244,16 +353,55 @@ def valid_body(name, record):
     return bodies[name]
 
 
+def meeting_bodies(record, version) -> dict:
+    """Bodies of the meetings API; nested records' versions are read from the meeting's."""
+    item = record.agenda_items.order_by("position").first() if isinstance(record, Meeting) else None
+    outcome = item.outcomes.order_by("pk").first() if item is not None else None
+    action = Action.objects.filter(title="Send the contact list").first()
+    return {
+        "MeetingIn": {
+            "title": "Meeting of the walk",
+            "format": "bilateral",
+            "start": "2025-02-01T10:00",
+            "time_zone": "Europe/Vienna",
+        },
+        "MeetingPatch": {"version": version, "place": "Changed by the walk"},
+        "AgendaItemIn": {"title": "Item of the walk"},
+        "AgendaItemPatch": {"version": getattr(item, "version", 1), "notes": "Changed"},
+        "OutcomeIn": {"kind": "information", "text": "Outcome of the walk"},
+        "OutcomePatch": {"version": getattr(outcome, "version", 1), "text": "Changed"},
+        "SeriesIn": {
+            "title": "Series of the walk",
+            "format": "visit",
+            "cadence": "FREQ=YEARLY",
+            "time_zone": "UTC",
+        },
+        "SeriesPatch": {"version": version, "place": "Changed by the walk"},
+        "ActionIn": {"title": "Action of the walk"},
+        "ActionPatch": {"version": version, "note": "Changed by the walk"},
+        "BulkStatusIn": {"ids": [action.pk if action else 1], "status": "in_progress"},
+    }
+
+
+MEETING_MODELS = (Meeting, Series, SeriesAgendaItem, AgendaItem, Outcome, Action, Participant)
+
+
 def snapshot():
     """What a change would alter: row counts, version sums and history rows of every model."""
     state = {}
     models = (Organization, Membership, Partnership, Person, FrameworkDocument, Country)
-    for model in (*models, JournalEntry):
+    for model in (*models, JournalEntry, *MEETING_MODELS):
         rows = list(model.objects.values_list("version", flat=True))
         state[model.__name__] = (len(rows), sum(rows), model.history.count())
     state["shares"] = sum(
         m.shared_with.through.objects.count()
-        for m in (Partnership, Person, FrameworkDocument, JournalEntry)
+        for m in (Partnership, Person, FrameworkDocument, JournalEntry, Meeting, Series, Action)
+    )
+    state["meeting links"] = (
+        Action.carried_to.through.objects.count(),
+        Meeting.organizations.through.objects.count(),
+        Meeting.themes.through.objects.count(),
+        Series.organizations.through.objects.count(),
     )
     state["basis"] = Partnership.basis.through.objects.count()
     state["tokens"] = ApiToken.objects.count()
@@ -314,6 +462,9 @@ def test_anonymous_gets_only_the_login_page(world, client):
     for url, name, _view, _record, _hidden in page_routes(records(world)):
         if name in PUBLIC_PAGES:
             assert client.get(url).status_code == 200
+            continue
+        if name in SECRET_ADDRESS_PAGES:
+            assert client.get(url).status_code == 404, url
             continue
         if name == "openapi-json":
             # API clients get a 401, as from every other API route.
@@ -386,7 +537,7 @@ def test_pages_show_each_role_only_what_it_may_see(world, client_for, role):
     client = client_for(getattr(world.users, role))
     problems = []
     for url, name, view_class, _record, hidden_for in page_routes(records(world)):
-        if name in LOGIN_PAGES:
+        if name in LOGIN_PAGES or name in SECRET_ADDRESS_PAGES:
             continue
         response = client.get(url)
         expected = expected_page_status(role, name, view_class, hidden_for)
@@ -403,7 +554,7 @@ def test_pages_change_nothing_for_roles_that_may_not_edit(world, client_for, rol
     before = snapshot()
     problems = []
     for url, name, _view, record, _hidden in page_routes(records(world)):
-        if name in LOGIN_PAGES:
+        if name in LOGIN_PAGES or name in SECRET_ADDRESS_PAGES:
             continue
         data = {"version": record.version} if hasattr(record, "version") else {}
         if name and name.endswith("_history"):
@@ -430,12 +581,24 @@ def test_an_editor_opens_every_page_and_sees_every_record(world, client_for):
     client = client_for(world.users.editor)
     seen = set()
     for url, name, _view, _record, _hidden in page_routes(records(world)):
-        if name in LOGIN_PAGES:
+        if name in LOGIN_PAGES or name in SECRET_ADDRESS_PAGES:
             continue
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
         seen.update(leaks(content_of(response), "partner"))
-    assert seen == {*SECRETS, "Ivo Internal"}
+    assert seen >= {*SECRETS, "Ivo Internal"} - API_ONLY_SECRETS
+
+
+def test_an_editor_reads_every_record_through_the_api(world, client_for):
+    """The API walk reaches the restricted records too: its leak checks would see them."""
+    client = client_for(world.users.editor)
+    seen = set()
+    for method, url, _operation, _record, _hidden in api_urls(records(world)):
+        if method == "get":
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            seen.update(leaks(response.content, "partner"))
+    assert API_ONLY_SECRETS <= seen, API_ONLY_SECRETS - seen
 
 
 def test_pages_refuse_other_methods_for_an_editor(world, client_for):
@@ -444,7 +607,7 @@ def test_pages_refuse_other_methods_for_an_editor(world, client_for):
     before = snapshot()
     problems = []
     for url, name, _view, _record, _hidden in page_routes(records(world)):
-        if name in LOGIN_PAGES or name in API_DOCS:
+        if name in LOGIN_PAGES or name in API_DOCS or name in SECRET_ADDRESS_PAGES:
             continue
         for method in ("put", "patch", "delete"):
             response = getattr(client, method)(url)
@@ -466,7 +629,7 @@ def test_junk_query_strings_never_break_a_page(world, client_for):
     client = client_for(world.users.editor)
     problems = []
     for url, name, _view, _record, _hidden in page_routes(records(world)):
-        if name in LOGIN_PAGES or name in API_DOCS:
+        if name in LOGIN_PAGES or name in API_DOCS or name in SECRET_ADDRESS_PAGES:
             continue
         for query in JUNK_QUERIES:
             response = client.get(f"{url}?{query}")
@@ -512,6 +675,8 @@ def test_api_shows_each_role_only_what_it_may_see(world, client_for, role):
         expected = 404 if role in hidden_for else 200
         if url in EDITOR_ONLY_API:
             expected = 403
+        if role == "partner" and url.endswith(STAFF_ONLY_API_SUFFIXES):
+            expected = 403
         if response.status_code != expected:
             problems.append(f"GET {url}: {response.status_code}, expected {expected}")
         if found := leaks(response.content, role):
@@ -549,8 +714,11 @@ def test_api_changes_nothing_for_roles_that_may_not_edit(world, client_for, role
     assert snapshot() == before
 
 
-def throwaway(segment, world):
+def throwaway(segment, world, path=""):
     """A record of a collection that an editor may delete without cascading into the world."""
+    mw = getattr(world, "mw", None)
+    if segment == "meetings":
+        return meeting_throwaway(world, path)
     make = {
         "organizations": lambda: services.organization_create(
             actor=None, acronym="DOOMED", name="Doomed", kind="other"
@@ -574,12 +742,40 @@ def throwaway(segment, world):
         "journal-entries": lambda: journal.journal_entry_create(
             actor=None, assigned_object=world.un, date=datetime.date(2025, 1, 1), text="Doomed"
         ),
+        "series": lambda: meetings.series_create(
+            actor=None, title="Doomed", format="visit", cadence="FREQ=YEARLY", time_zone="UTC"
+        ),
+        "actions": lambda: meetings.action_create(actor=None, title="Doomed", meeting=mw.public),
     }
     assert segment in make, f"No throwaway {segment} to delete: add one to throwaway()"
     record = make[segment]()
+    if segment in ("series", "actions"):
+        return {{"series": "series_id", "actions": "action_id"}[segment]: record.pk}
     if segment == "organizations":
         return record.acronym
     return record.iso3 if segment == "countries" else record.pk
+
+
+def meeting_throwaway(world, path):
+    """A meeting, or an agenda item or outcome of the public meeting, to delete."""
+    mw = world.mw
+    ids = {"meeting_id": mw.public.pk, "item_id": mw.item.pk}
+    if path.endswith("{outcome_id}"):
+        outcome = meetings.outcome_create(actor=None, agenda_item=mw.item, kind="action", text="x")
+        return {**ids, "outcome_id": outcome.pk}
+    if path.endswith("{item_id}"):
+        item = meetings.agenda_item_create(actor=None, meeting=mw.public, title="Doomed")
+        return {**ids, "item_id": item.pk}
+    start = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
+    meeting = meetings.meeting_create(
+        actor=None,
+        title="Doomed",
+        format="visit",
+        start=start,
+        end=start + datetime.timedelta(hours=1),
+        time_zone="UTC",
+    )
+    return {"meeting_id": meeting.pk}
 
 
 def test_the_same_api_writes_succeed_for_an_editor(world, client_for):
@@ -594,11 +790,11 @@ def test_the_same_api_writes_succeed_for_an_editor(world, client_for):
         if PARAM.search(path):
             segment = path.split("/")[3]
             if method == "delete":
-                url = PARAM.sub(str(throwaway(segment, world)), path)
+                url = substitute(path, throwaway(segment, world, path))
             else:
                 value, record, _hidden = recs[segment][0]
                 record.refresh_from_db()
-                url = PARAM.sub(str(value), path)
+                url = substitute(path, value)
         before = snapshot()
         response = send(client, method, url, valid_body(body_schema_name(operation), record))
         assert response.status_code in {200, 201, 204}, (method, url, response.content)
@@ -661,6 +857,10 @@ API_REFERENCES = {
     "person": Person,
     "persons": Person,
     "focal_points": Person,
+    "owner_person": Person,
+    "meeting": Meeting,
+    "carried_to": Meeting,
+    "series": Series,
 }
 
 
@@ -774,10 +974,13 @@ def hidden_ids(world, role) -> dict:
         Partnership: {world.p_sco.pk},
         FrameworkDocument: {world.secret_doc.pk},
         Person: {world.restricted_person.pk},
+        Meeting: {world.mw.restricted.pk},
+        Series: {world.mw.restricted_series.pk},
     }
     if role == "partner":
         ids[FrameworkDocument].add(world.unshared.pk)
         ids[Person].add(world.internal_person.pk)
+        ids[Meeting].add(world.mw.internal.pk)
     return ids
 
 
@@ -819,7 +1022,13 @@ def test_api_answers_carry_no_id_of_a_hidden_record(linked_world, client_for, ro
 
 
 # Query parameters that name a record of a model that can be hidden.
-FILTERS_ON_HIDDEN = {"partnership": Partnership, "document": FrameworkDocument, "person": Person}
+FILTERS_ON_HIDDEN = {
+    "partnership": Partnership,
+    "document": FrameworkDocument,
+    "person": Person,
+    "meeting": Meeting,
+    "series": Series,
+}
 
 
 @pytest.mark.parametrize("role", ["viewer", "partner"])
