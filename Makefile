@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export ACCORD_DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: demo test test-fast lint install browser format clean
+.PHONY: demo test test-fast test-semantic lint install browser format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,21 @@ demo: install
 test: install
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2
 
+# Similar practices need the optional extra accord[semantic]: its tests (marked `semantic`) run
+# in a venv of their own with it, beside the knowledge tests, so that .venv stays without it.
+# torch first, pinned: the CPU build on disk, not the multi-GB CUDA one an unpinned torch brings.
+SEMANTIC_VENV ?= .venv-semantic
+
+$(SEMANTIC_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(SEMANTIC_VENV)
+	$(SEMANTIC_VENV)/bin/python -m pip install --quiet torch==2.13.0
+	$(SEMANTIC_VENV)/bin/python -m pip install --quiet -e '.[test,semantic]'
+	touch $@
+
+test-semantic: $(SEMANTIC_VENV)/.installed
+	$(SEMANTIC_VENV)/bin/python -m pytest -q -p no:cacheprovider -n 2 -m semantic
+	$(SEMANTIC_VENV)/bin/python -m pytest -q -p no:cacheprovider -n 2 -m "not semantic" accord/knowledge/tests
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -37,4 +52,4 @@ format: install
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) data
+	rm -rf $(VENV) $(SEMANTIC_VENV) data

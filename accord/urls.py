@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("accord.registry.urls")),
     path("", include("accord.journal.urls")),
     path("", include("accord.meetings.urls")),
+    path("", include("accord.knowledge.urls")),
+    path("", include("accord.search.urls")),
     # Calendar files, the secret calendar feed and the meeting brief.
     path("", include("accord.meetings.feed_urls")),
     # The language switcher works on the login page too (it only sets a cookie).

@@ -407,10 +407,20 @@ def _cache_tables() -> set[str]:
     }
 
 
+def _derived_tables(connection) -> set[str]:
+    """SQLite's virtual tables and their shadow tables (a full-text index and its bookkeeping,
+    which `migrate` writes): derived from other tables, not data of their own."""
+    if connection.vendor != "sqlite":
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA main.table_list")
+        return {row[1] for row in cursor.fetchall() if row[2] in ("shadow", "virtual")}
+
+
 def data_tables(using: str = "default") -> dict[str, int]:
     """The tables of a database that hold rows, other than those `migrate` fills by itself."""
     connection = connections[using]
-    skip = REFERENCE_TABLES | _cache_tables()
+    skip = REFERENCE_TABLES | _cache_tables() | _derived_tables(connection)
     found = {}
     with connection.cursor() as cursor:
         for name in connection.introspection.table_names(cursor):

@@ -11,8 +11,9 @@ menu items and panels. An app registers in its `AppConfig.ready()`:
 - demo loaders (`register_demo_loader`): its part of `accord demo`;
 - the workspace (`register_workspace`, one app only): how to find the home organization and
   an organization by its acronym;
-- search kinds (`register_search_kind`): what a workspace-wide search will look through.
-  Nothing reads them yet; the search will;
+- search kinds (`register_search_kind`): what the workspace-wide search looks through: a
+  model, how one record reads as a `SearchDocument`, which records a user may see, and which
+  other models' writes change its documents. The search app keeps the index in step;
 - account links (`register_account_link`): a link on the user's account page (the calendar
   subscription, say), for the users a callable lets see it;
 - list columns (`register_list_column`): a column another app's list page shows (the
@@ -90,17 +91,53 @@ class Workspace:
 
 
 @dataclass(frozen=True)
-class SearchKind:
-    """A kind of record the workspace-wide search will look through (none reads these yet).
+class SearchDocument:
+    """What the search index keeps of one record: the text it is found by and its facets.
 
-    `search(user=..., query=..., limit=...)` returns at most `limit` hits the user may see
-    (through the policy), best first.
+    `body` is plain text; an app joins into it whatever else the record is found by (its
+    parts' texts, text extracted from its attachments): `SearchDocument.join(*parts)`.
+    `themes` and `organizations` are ids, for the facets and filters; `year` the record's
+    year (a meeting's start, a document's adoption), if it has one.
+    """
+
+    title: str
+    body: str
+    url: str
+    year: int | None = None
+    themes: tuple[int, ...] = ()
+    organizations: tuple[int, ...] = ()
+
+    @staticmethod
+    def join(*parts) -> str:
+        """The non-empty parts, one paragraph each."""
+        return "\n\n".join(str(part).strip() for part in parts if part and str(part).strip())
+
+
+@dataclass(frozen=True)
+class SearchKind:
+    """A kind of record the workspace-wide search looks through.
+
+    - `model`: "app_label.Model", the records of this kind;
+    - `document(record)`: the record as a SearchDocument, or None to leave it out of the index;
+    - `visible(user)`: the records of this kind the user may see (the app's `visible_to`); the
+      search keeps only hits in it, before it ranks and counts;
+    - `watch`: other models ("app_label.Model") whose saves and deletes change documents of
+      this kind (an agenda item's title is in its meeting's document);
+    - `reindex_for(instance)`: given a saved or deleted instance of a watched model, the
+      records (or primary keys) of this kind to index again;
+    - `prepare(queryset)`: select_related / prefetch_related for what `document` reads, so that
+      a rebuild costs a few queries per thousand records, not several per record.
     """
 
     key: str
     label: Any
-    search: Callable[..., list]
+    model: str
+    document: Callable[[Any], SearchDocument | None]
+    visible: Callable[[Any], Any]
+    watch: tuple[str, ...] = ()
+    reindex_for: Callable[[Any], Any] | None = None
     order: int = 100
+    prepare: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -171,6 +208,7 @@ class Extensions:
         self._panels: dict[str, Panel] = {}
         self._demo: dict[str, DemoLoader] = {}
         self._search: dict[str, SearchKind] = {}
+        self._search_listeners: list[Callable[[SearchKind], None]] = []
         self._account: dict[str, AccountLink] = {}
         self._columns: dict[tuple[str, str], ListColumn] = {}
         self._record_panels: dict[tuple[str, str], RecordPanel] = {}
@@ -218,11 +256,39 @@ class Extensions:
         return self._workspace
 
     def register_search_kind(
-        self, key: str, *, label, search: Callable[..., list], order: int = 100
+        self,
+        key: str,
+        *,
+        label,
+        model: str,
+        document: Callable[[Any], SearchDocument | None],
+        visible: Callable[[Any], Any],
+        watch: tuple[str, ...] = (),
+        reindex_for: Callable[[Any], Any] | None = None,
+        order: int = 100,
+        prepare: Callable[[Any], Any] | None = None,
     ) -> SearchKind:
-        kind = SearchKind(key, label, search, order)
+        if watch and reindex_for is None:
+            raise ImproperlyConfigured(
+                f"Search kind {key!r} watches {watch!r} but gives no reindex_for."
+            )
+        kind = SearchKind(
+            key, label, model, document, visible, tuple(watch), reindex_for, order, prepare
+        )
         self._search[key] = kind
+        for listener in self._search_listeners:
+            listener(kind)
         return kind
+
+    def on_search_kind(self, listener: Callable[[SearchKind], None]) -> None:
+        """Call `listener(kind)` for every search kind, registered already or later.
+
+        The search app keeps its index in step through this, whatever the order of the apps.
+        """
+        if listener not in self._search_listeners:
+            self._search_listeners.append(listener)
+        for kind in self.search_kinds():
+            listener(kind)
 
     def register_account_link(
         self,
@@ -400,6 +466,7 @@ nav_entries = registry.nav_entries
 panels = registry.panels
 demo_loaders = registry.demo_loaders
 search_kinds = registry.search_kinds
+on_search_kind = registry.on_search_kind
 account_links = registry.account_links
 account_links_for = registry.account_links_for
 list_columns = registry.list_columns

@@ -91,6 +91,7 @@ class AttachmentAdmin(UndoableDeleteMixin, SimpleHistoryAdmin):
     search_fields = ["original_name", "meeting__title"]
     raw_id_fields = ["meeting"]
     readonly_fields = ["content_type", "size", "uploaded_by"]
+    exclude = ["text"]  # read from the file when it was uploaded
     list_select_related = ["meeting", "uploaded_by"]
 
     def has_add_permission(self, request):

@@ -40,3 +40,8 @@ class MeetingsConfig(AppConfig):
         from .demo import register_demo_loader
 
         register_demo_loader()
+
+        # What the workspace-wide search finds of meetings (search.py).
+        from .search import register_search
+
+        register_search()

@@ -522,6 +522,10 @@ class Attachment(VersionedModel):
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
+    # What the search finds it by (accord/core/textextract.py), read once when it is uploaded.
+    # Editable only so that undoing a deletion brings it back (core.services.restore_deletion
+    # restores editable fields); no form offers it.
+    text = models.TextField(_("text"), blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

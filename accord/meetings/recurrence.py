@@ -15,6 +15,7 @@ placed near that year, which is short and tells whether it ever happens.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -48,7 +49,10 @@ REFERENCE_START = datetime.datetime(2001, 1, 1, 10, 0)  # noqa: DTZ001 - local w
 UNTIL_PATTERN = re.compile(r"^(\d{8})(?:T(\d{6})(Z?))?$")
 
 
+@functools.cache
 def time_zone_names() -> frozenset[str]:
+    # available_timezones() walks the time zone database on disk at every call (tens of ms):
+    # read it once per process, as every meeting's local time asks for it.
     return frozenset(available_timezones())
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accord.core import services as core
+from accord.core.textextract import extract_text
 
 from . import files, recurrence
 from .choices import OPEN_ACTION_STATUSES, ActionStatus, Attendance, MeetingStatus
@@ -476,6 +477,7 @@ def attachment_create(*, actor, meeting: Meeting, file, name: str | None = None)
         original_name=original,
         content_type=kind.content_type,
         size=size,
+        text=extract_text(file, kind.content_type, name=original),
         uploaded_by=actor if actor is not None and actor.is_authenticated else None,
     )
     attachment.full_clean(exclude=["file"])

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views import View
 
-from accord.core import policy
+from accord.core import extensions, policy
 from accord.core.exceptions import ConflictError
 from accord.core.history import history_page
 from accord.core.markdown import render_markdown
@@ -172,6 +172,8 @@ class MeetingDetailView(PolicyMixin, KeptPageMixin, View):
             "shared_with": meeting.shared_with.all() if editable else [],
             "changes": changes,
             "journal": panel_context(request, meeting),
+            # Blocks other apps add to the page (accord/core/extensions.py).
+            "record_panels": extensions.record_panels_for("meeting", request, meeting),
             **agenda_context(request, meeting),
         }
         return render(request, "meetings/meeting_detail.html", context)
@@ -703,6 +705,8 @@ class ActionDetailView(PolicyMixin, KeptPageMixin, View):
                 "shared_with": action.shared_with.all() if policy.can_edit(user) else [],
                 "changes": changes,
                 "open": action.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS),
+                # Blocks other apps add to the page (accord/core/extensions.py).
+                "record_panels": extensions.record_panels_for("action", request, action),
             },
         )
 

@@ -23,3 +23,8 @@ class RegistryConfig(AppConfig):
         from .extensions import register_extensions
 
         register_extensions()
+
+        # What the workspace-wide search finds of the registry (search.py).
+        from .search import register_search
+
+        register_search()

@@ -685,6 +685,8 @@ class DocumentDetailView(PolicyMixin, KeptPageMixin, View):
                 "partnerships": selectors.partnership_list(user=request.user).filter(
                     basis=document
                 ),
+                # Blocks other apps add to the page (accord/core/extensions.py).
+                "record_panels": extensions.record_panels_for("document", request, document),
                 "changes": changes,
                 "journal": panel_context(request, document),
             },

@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "accord.registry",
     "accord.taxonomy",
     "accord.meetings",
+    "accord.knowledge",
+    "accord.search",
     "accord.importers",
 ]
 
@@ -162,6 +164,11 @@ def database_config() -> dict:
         # The data directory holds the database and uploads; a new install starts without one.
         private_data_dir()
         config = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "accord.sqlite3")}
+    if "postgresql" in config["ENGINE"]:
+        # No JIT: it compiled every search and list query (the planner overestimates the
+        # visibility subqueries), 3.7 s of compiling for 1.2 s of work (bench/RESULTS.md).
+        options = config.setdefault("OPTIONS", {})
+        options["options"] = " ".join(filter(None, [options.get("options", ""), "-c jit=off"]))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         name = str(config.get("NAME") or "")
         if name and name != ":memory:" and not name.startswith("file:"):
@@ -309,6 +316,13 @@ EMAIL_USE_SSL = env_bool("ACCORD_EMAIL_USE_SSL", False)
 EMAIL_USE_TLS = not EMAIL_USE_SSL and env_bool("ACCORD_EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = int(os.environ.get("ACCORD_EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("ACCORD_EMAIL_FROM", "Accord <accord@localhost>")
+# Who is told of each new partner request (accord/knowledge), comma-separated in the
+# environment; empty: the email addresses of the administrators and editors.
+ACCORD_REQUEST_NOTIFY = [
+    address.strip()
+    for address in os.environ.get("ACCORD_REQUEST_NOTIFY", "").split(",")
+    if address.strip()
+]
 # Where users reach the site (https://accord.example.org): links in emails; none when unset.
 ACCORD_SITE_URL = os.environ.get("ACCORD_SITE_URL", "").strip().rstrip("/")
 # The domain in calendar event UIDs (meeting-12@<domain>); the site's host name when unset.

@@ -37,7 +37,7 @@ def test_editor_journey(page, live_server, world):
     expect(page.locator("#results")).to_contain_text("UN")
     assert page.evaluate("window.__marker") == "same page"
     assert "kind=global" in page.url
-    page.get_by_label("Search").fill("shanghai")
+    page.get_by_label("Search", exact=True).fill("shanghai")
     page.get_by_label("Kind").select_option("")
     expect(page.locator("#results tbody tr")).to_have_count(1)
     expect(page.locator("#results")).to_contain_text("SCO")

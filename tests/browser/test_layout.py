@@ -24,17 +24,21 @@ PAGES = [
     "/memberships/add/?organization=UN",
     "/account/",
     "/deleted/",
+    "/knowledge/practices/",
+    "/knowledge/requests/",
+    "/knowledge/commitments/",
+    "/search/?q=OSCE",
 ]
 LANGUAGES = ["en", "fr", "de", "it", "ru", "es"]
 
 
-def log_in(browser, live_server, *, width, language):
+def log_in(browser, live_server, *, width, language, user="admin"):
     context = browser.new_context(viewport={"width": width, "height": 900})
     context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.goto(f"{live_server.url}/login/")
-    page.locator("#id_username").fill("admin")
+    page.locator("#id_username").fill(user)
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main form [type=submit]").click()
     # The login page has the navbar too: wait for the page the login leads to.

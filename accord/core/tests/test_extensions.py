@@ -15,7 +15,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from accord.core import extensions, policy
-from accord.core.extensions import Extensions
+from accord.core.extensions import Extensions, SearchDocument
 
 CORE = Path(extensions.__file__).resolve().parent
 TEMPLATES = CORE.parent / "templates"
@@ -40,9 +40,27 @@ def test_entries_come_in_order_whatever_the_order_of_registration():
     ext.register_demo_loader("later", load=lambda **kw: None, order=50)
     ext.register_demo_loader("first", load=lambda **kw: None, order=10)
     assert [loader.key for loader in ext.demo_loaders()] == ["first", "later"]
-    ext.register_search_kind("y", label="Y", search=lambda **kw: [], order=2)
-    ext.register_search_kind("x", label="X", search=lambda **kw: [], order=1)
+    for key, order in (("y", 2), ("x", 1)):
+        ext.register_search_kind(
+            key, label=key.upper(), model="auth.User", document=lambda obj: None,
+            visible=lambda user: None, order=order,
+        )  # fmt: skip
     assert [kind.key for kind in ext.search_kinds()] == ["x", "y"]
+
+
+def test_a_search_kind_that_watches_says_what_to_reindex():
+    ext = Extensions()
+    with pytest.raises(ImproperlyConfigured, match="reindex_for"):
+        ext.register_search_kind(
+            "k", label="K", model="auth.User", document=lambda obj: None,
+            visible=lambda user: None, watch=("auth.Group",),
+        )  # fmt: skip
+    kind = ext.register_search_kind(
+        "k", label="K", model="auth.User", document=lambda obj: None,
+        visible=lambda user: None, watch=["auth.Group"], reindex_for=lambda group: [],
+    )  # fmt: skip
+    assert kind.watch == ("auth.Group",)
+    assert SearchDocument.join("a ", "", None, "b") == "a\n\nb"
 
 
 def test_registering_a_key_again_replaces_it():

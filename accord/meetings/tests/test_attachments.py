@@ -12,16 +12,13 @@ from openpyxl import Workbook
 
 from accord.core.models import Deletion
 from accord.core.services import restore_deletion
+from accord.core.tests import sample_files
 from accord.meetings import selectors, services
 from accord.meetings.models import Attachment
 
 
 def docx_bytes() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
-    return buffer.getvalue()
+    return sample_files.docx_bytes("Brief")
 
 
 def xlsx_bytes() -> bytes:
@@ -48,7 +45,7 @@ def fresh_storage(settings):
     }
 
 
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+PDF = sample_files.pdf_bytes("Minutes")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
 

@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from accord.core.tests import sample_files
 from accord.meetings import services
 
 RESTRICTED = (
@@ -210,9 +211,12 @@ def test_carried_over_items_and_actions_show_on_the_next_meeting(world, mw, clie
     assert "Send the contact list" in carried
 
 
+NOTES_PDF = sample_files.pdf_bytes("Notes")
+
+
 def test_attachments_download_through_the_policy(world, mw, client_for):
     public = services.attachment_create(
-        actor=None, meeting=mw.public, file=ContentFile(b"%PDF-1.4 a", name="notes.pdf")
+        actor=None, meeting=mw.public, file=ContentFile(NOTES_PDF, name="notes.pdf")
     )
     secret = services.attachment_create(
         actor=None, meeting=mw.restricted, file=ContentFile(b"secret", name="secret.txt")
@@ -220,7 +224,7 @@ def test_attachments_download_through_the_policy(world, mw, client_for):
     viewer = client_for(world.users.viewer)
     response = viewer.get(f"/meetings/attachments/{public.pk}/")
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == b"%PDF-1.4 a"
+    assert b"".join(response.streaming_content) == NOTES_PDF
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
