@@ -27,6 +27,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from accord.core.forms import BIGINT_MAX
 from accord.meetings.models import Action, Meeting
@@ -278,6 +279,7 @@ def commitment_engagements(user, commitment: Commitment) -> list[dict]:
     with it since the document's date: meetings, actions, practices shared, requests."""
     document = commitment.document
     since = document.adopted_on or datetime.date(document.year, 1, 1)
+    today = timezone.localdate()
     org = OuterRef("pk")
     taking_part = Meeting.organizations.through.objects.filter(
         meeting=OuterRef("pk"), organization=OuterRef(OuterRef("pk"))
@@ -304,8 +306,9 @@ def commitment_engagements(user, commitment: Commitment) -> list[dict]:
             n_actions=_count(actions),
             n_shares=_count(shares),
             n_requests=_count(requests),
-            last_meeting=_latest(meetings, "day"),
-            last_action=_latest(actions, "day"),
+            # The last one so far: a meeting planned or an action due later is not yet one.
+            last_meeting=_latest(meetings.filter(day__lte=today), "day"),
+            last_action=_latest(actions.filter(day__lte=today), "day"),
             last_share=_latest(shares, "shared_on"),
             last_request=_latest(requests, "received"),
         )

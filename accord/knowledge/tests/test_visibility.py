@@ -216,3 +216,28 @@ def test_filters(world, kw):
     commitments = selectors.commitment_list(editor)
     assert selectors.filter_commitments(commitments, organization=world.sco).count() == 1
     assert selectors.filter_commitments(commitments, document=world.secret_doc).count() == 1
+
+
+def test_the_last_engagement_is_one_that_has_happened(world, kw, mw):
+    """A meeting planned with a named organization counts as an engagement, but the "last
+    engagement" the commitment page shows is the latest one so far."""
+    editor = world.users.editor
+
+    def last():
+        rows = selectors.commitment_engagements(editor, kw.commitment)
+        return {r["organization"].acronym: (r["meetings"], r["last"]) for r in rows}["SCO"]
+
+    meetings_before, last_before = last()
+    start = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=60)
+    meetings.meeting_create(
+        actor=None,
+        title="Planned talks with the SCO",
+        format="bilateral",
+        start=start,
+        end=start + datetime.timedelta(hours=1),
+        time_zone="UTC",
+        classification=Classification.PUBLIC,
+        organizations=[world.sco],
+    )
+    assert last() == (meetings_before + 1, last_before)
+    assert last_before is None or last_before <= datetime.date.today()
