@@ -56,8 +56,9 @@ def test_search_a_practice_and_follow_it_to_its_commitment(browser, live_server,
 
 
 def test_a_partner_submits_a_request_and_sees_only_their_own(
-    browser, live_server, django_user_model, mailoutbox
+    browser, live_server, django_user_model, mailoutbox, settings
 ):
+    settings.ACCORD_REQUEST_NOTIFY = ["office@example.org"]
     world, _kw = knowledge_world(django_user_model)
     context, page = log_in(browser, live_server, width=1366, language="en", user="partner")
     page.goto(f"{live_server.url}/knowledge/requests/")
@@ -65,12 +66,18 @@ def test_a_partner_submits_a_request_and_sees_only_their_own(
     expect(page.locator("main")).not_to_contain_text("SCO-PUBLIC-REQUEST")
     expect(page.locator("main")).not_to_contain_text("RESTRICTED-REQUEST")
     page.locator("main a", has_text=re.compile("Submit a request|New request")).first.click()
+    page.locator("#id_kind").select_option("study_visit")
     page.get_by_label("Subject").fill("Study visit on border management")
     page.get_by_label("Description").fill("Three officers, one week, in spring.")
     page.locator("main form button[type=submit]").last.click()
+    expect(page).to_have_url(re.compile(r"/knowledge/requests/\d+/$"))
     created = Request.objects.get(subject="Study visit on border management")
     assert created.organization == world.un
-    expect(page).to_have_url(re.compile(rf"/knowledge/requests/{created.pk}/"))
+    assert page.url.endswith(f"/knowledge/requests/{created.pk}/")
     expect(page.locator("main")).to_contain_text("Received")
+    # The office was told, once the request was stored.
+    assert [m.subject for m in mailoutbox] == [
+        "New request from UN: Study visit on border management"
+    ]
     screenshot(page, "request-partner-1366")
     context.close()
