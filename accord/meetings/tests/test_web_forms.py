@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import strip_tags
 
+from accord.core.tests import sample_files
 from accord.meetings import services
 from accord.meetings.models import Action, AgendaItem, Attachment, Meeting, Outcome, Series
 
@@ -343,11 +344,13 @@ def test_a_series_with_its_template_agenda(world, mw, client_for):
 def test_attachments_are_checked_uploaded_and_deleted(world, mw, client_for):
     client = client_for(world.users.editor)
     url = f"/meetings/{mw.public.pk}/attachments/add/"
-    upload = SimpleUploadedFile("minutes.pdf", b"%PDF-1.7 minutes", "application/pdf")
+    content = sample_files.pdf_bytes("Minutes of the staff talks")
+    upload = SimpleUploadedFile("minutes.pdf", content, "application/pdf")
     response = client.post(url, {"file": upload})
     assert response.status_code == 302 and response["Location"].endswith("#attachments")
     attachment = Attachment.objects.get(meeting=mw.public)
-    assert attachment.original_name == "minutes.pdf" and attachment.size == 16
+    assert attachment.original_name == "minutes.pdf" and attachment.size == len(content)
+    assert attachment.text == "Minutes of the staff talks"
     # A program renamed .pdf is refused with the reason.
     fake = SimpleUploadedFile("report.pdf", b"MZ\x90\x00binary", "application/pdf")
     response = client.post(url, {"file": fake})
