@@ -27,7 +27,7 @@ test: install
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2
 
 # Similar practices need the optional extra accord[semantic]: its tests (marked `semantic`) run
-# in a venv of their own with it, beside the knowledge tests, so that .venv stays without it.
+# in a venv of their own with it, beside the pages that show them, so that .venv stays without it.
 # torch first, pinned: the CPU build on disk, not the multi-GB CUDA one an unpinned torch brings.
 SEMANTIC_VENV ?= .venv-semantic
 
@@ -39,7 +39,9 @@ $(SEMANTIC_VENV)/.installed: pyproject.toml
 
 test-semantic: $(SEMANTIC_VENV)/.installed
 	$(SEMANTIC_VENV)/bin/python -m pytest -q -p no:cacheprovider -n 2 -m semantic
-	$(SEMANTIC_VENV)/bin/python -m pytest -q -p no:cacheprovider -n 2 -m "not semantic" accord/knowledge/tests
+	$(SEMANTIC_VENV)/bin/python -m pytest -q -p no:cacheprovider -n 2 -m "not semantic" \
+		accord/knowledge/tests/test_practice_pages.py accord/knowledge/tests/test_request_pages.py \
+		accord/knowledge/tests/test_services.py
 
 lint: install
 	$(BIN)/ruff check .
