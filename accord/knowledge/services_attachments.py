@@ -8,40 +8,14 @@ row, no stored file and no change of the search index is left behind.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accord.core import services as core
 from accord.core.textextract import extract_text
 from accord.meetings import files
-from accord.meetings.services import max_attachment_bytes
 
 from .models_attachments import ATTACHABLE, RecordAttachment, record_type_of
-
-MB = 1_048_576
-
-
-def size_of(file) -> int:
-    size = getattr(file, "size", None)
-    if size is None:
-        file.seek(0, 2)
-        size = file.tell()
-        file.seek(0)
-    return int(size)
-
-
-def check_size(size: int) -> None:
-    limit = max_attachment_bytes()
-    if size > limit:
-        raise ValidationError(
-            {
-                "file": _("The file is %(size)s MB; at most %(limit)s MB may be attached.")
-                % {"size": round(size / MB, 1), "limit": round(limit / MB, 1)}
-            }
-        )
-    if size == 0:
-        raise ValidationError({"file": _("The file is empty.")})
 
 
 @transaction.atomic
@@ -52,7 +26,7 @@ def record_attachment_create(*, actor, record, file, name: str | None = None) ->
     if record._meta.label_lower not in ATTACHABLE:
         raise ValidationError(_("Files are attached to practices, requests and documents."))
     original = files.clean_name(name or getattr(file, "name", "") or "")
-    check_size(size_of(file))
+    size = files.checked_size(file)
     kind = files.sniff(file, original)
     record_type = record_type_of(record)
     attachment = RecordAttachment(
@@ -60,25 +34,23 @@ def record_attachment_create(*, actor, record, file, name: str | None = None) ->
         record_id=record.pk,
         original_name=original,
         content_type=kind.content_type,
-        size=size_of(file),
+        size=size,
         text=extract_text(file, kind.content_type, name=original),
         uploaded_by=actor if actor is not None and actor.is_authenticated else None,
     )
     attachment.full_clean(exclude=["file"])
-    file.seek(0)
-    stored = default_storage.save(
-        f"knowledge/{record_type.model}/{record.pk}/{original}",
-        file,
-        max_length=RecordAttachment.file.field.max_length,
-    )
-    try:
+
+    def create(stored):
         attachment.file.name = stored
         # Saving it reindexes its record in this transaction (search.py watches the model).
-        attachment = core.create(attachment, actor=actor)
-    except BaseException:
-        default_storage.delete(stored)
-        raise
-    return attachment
+        return core.create(attachment, actor=actor)
+
+    return files.store(
+        file,
+        f"knowledge/{record_type.model}/{record.pk}/{original}",
+        max_length=RecordAttachment.file.field.max_length,
+        create=create,
+    )
 
 
 def record_attachment_delete(*, actor, attachment: RecordAttachment, expected_version=None):

@@ -13,7 +13,9 @@ import os
 import zipfile
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
 from accord.core.models import CONTROL_IN_LINE
@@ -136,3 +138,43 @@ def sniff(file, name: str) -> Kind:
             }
         )
     return found
+
+
+MB = 1_048_576
+
+
+def max_bytes() -> int:
+    """The largest file that may be attached (ACCORD_ATTACHMENT_MAX_BYTES, 20 MB by default)."""
+    return int(getattr(settings, "ACCORD_ATTACHMENT_MAX_BYTES", 20 * MB))
+
+
+def checked_size(file) -> int:
+    """The file's size in bytes; a ValidationError if it is empty or over the limit."""
+    size = getattr(file, "size", None)
+    if size is None:
+        file.seek(0, 2)
+        size = file.tell()
+        file.seek(0)
+    size, limit = int(size), max_bytes()
+    if size > limit:
+        raise ValidationError(
+            {
+                "file": _("The file is %(size)s MB; at most %(limit)s MB may be attached.")
+                % {"size": round(size / MB, 1), "limit": round(limit / MB, 1)}
+            }
+        )
+    if size == 0:
+        raise ValidationError({"file": _("The file is empty.")})
+    return size
+
+
+def store(file, path: str, *, max_length: int, create):
+    """Save `file` under `path`, then `create(stored_name)`; if that fails, the stored file is
+    deleted again, so that nothing is left half-stored."""
+    file.seek(0)
+    stored = default_storage.save(path, file, max_length=max_length)
+    try:
+        return create(stored)
+    except BaseException:
+        default_storage.delete(stored)
+        raise

@@ -9,9 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Max, Min, Q
 from django.utils import timezone
@@ -441,17 +439,8 @@ def set_action_status(
 # ---------------------------------------------------------------- attachments
 
 
-def max_attachment_bytes() -> int:
-    return int(getattr(settings, "ACCORD_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
-
-
-def _size_of(upload) -> int:
-    size = getattr(upload, "size", None)
-    if size is None:
-        upload.seek(0, 2)
-        size = upload.tell()
-        upload.seek(0)
-    return int(size)
+# The limit, also read by the upload pages.
+max_attachment_bytes = files.max_bytes
 
 
 @transaction.atomic
@@ -460,17 +449,7 @@ def attachment_create(*, actor, meeting: Meeting, file, name: str | None = None)
     and its content; if anything fails, no file and no row is left behind."""
     core.require_editor(actor)
     original = files.clean_name(name or getattr(file, "name", "") or "")
-    limit = max_attachment_bytes()
-    size = _size_of(file)
-    if size > limit:
-        raise ValidationError(
-            {
-                "file": _("The file is %(size)s MB; at most %(limit)s MB may be attached.")
-                % {"size": round(size / 1_048_576, 1), "limit": round(limit / 1_048_576, 1)}
-            }
-        )
-    if size == 0:
-        raise ValidationError({"file": _("The file is empty.")})
+    size = files.checked_size(file)
     kind = files.sniff(file, original)
     attachment = Attachment(
         meeting=meeting,
@@ -481,17 +460,17 @@ def attachment_create(*, actor, meeting: Meeting, file, name: str | None = None)
         uploaded_by=actor if actor is not None and actor.is_authenticated else None,
     )
     attachment.full_clean(exclude=["file"])
-    file.seek(0)
-    stored = default_storage.save(
-        f"meetings/{meeting.pk}/{original}", file, max_length=Attachment.file.field.max_length
-    )
-    try:
+
+    def create(stored):
         attachment.file.name = stored
-        attachment = core.create(attachment, actor=actor)
-    except BaseException:
-        default_storage.delete(stored)
-        raise
-    return attachment
+        return core.create(attachment, actor=actor)
+
+    return files.store(
+        file,
+        f"meetings/{meeting.pk}/{original}",
+        max_length=Attachment.file.field.max_length,
+        create=create,
+    )
 
 
 def attachment_delete(*, actor, attachment: Attachment, expected_version=None):
