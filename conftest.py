@@ -232,3 +232,13 @@ def pytest_collection_modifyitems(config, items):
     )
     for item in marked:
         item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    """A request in another language leaves that language active in the thread (Django's
+    LocaleMiddleware does not reset it): each test starts in the default language."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()

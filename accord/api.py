@@ -1,5 +1,6 @@
 """Wiring of the REST API under /api/v1: routers only, no logic."""
 
+from accord.analytics.api import router as analytics_router
 from accord.core.api import auth_router, create_api
 from accord.core.deletions_api import router as deletions_router
 from accord.journal.api import router as journal_router
@@ -18,3 +19,4 @@ api.add_router("", meetings_router)
 api.add_router("", engagement_router)
 api.add_router("", search_router)
 api.add_router("", knowledge_router)
+api.add_router("", analytics_router)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("accord.meetings.urls")),
     path("", include("accord.knowledge.urls")),
     path("", include("accord.search.urls")),
+    path("analytics/", include("accord.analytics.urls")),
     # Calendar files, the secret calendar feed and the meeting brief.
     path("", include("accord.meetings.feed_urls")),
     # The language switcher works on the login page too (it only sets a cookie).

@@ -70,8 +70,8 @@ REGION_HELP = "In English, as stored (UN M49 names); pages translate it"
 class CountryOut(Schema):
     id: int
     iso3: str
-    iso2: str
-    numeric: str
+    iso2: str | None = Field(..., description="None for a state ISO 3166-1 does not list")
+    numeric: str | None
     name: str = Field(..., description=COUNTRY_NAME_HELP)
     official_name: str = Field(..., description=COUNTRY_NAME_HELP)
     region: str = Field(..., description=REGION_HELP)
@@ -80,6 +80,11 @@ class CountryOut(Schema):
     capital_lat: float | None
     capital_lng: float | None
     cow_code: int | None
+    exists_from: int | None
+    exists_to: int | None = Field(
+        ..., description="The last year of a state that no longer exists (historical)"
+    )
+    note: str
     version: int
 
 
@@ -124,12 +129,19 @@ class OrganizationOut(Schema):
     description: str
     source: str
     cow_ioname: str
+    identifiers: list[str] = Field(
+        ..., description="What other registers call it, as scheme:value (cow-igo:NATO)"
+    )
     is_home: bool
     version: int
 
     @staticmethod
     def resolve_headquarters_country(obj):
         return obj.headquarters_country.iso3 if obj.headquarters_country_id else None
+
+    @staticmethod
+    def resolve_identifiers(obj):
+        return [str(identifier) for identifier in obj.identifiers.all()]
 
 
 class OrganizationListOut(OrganizationOut):
@@ -452,6 +464,13 @@ class OrganizationFilters(Schema):
     kind: OrganizationKind | None = None
     is_partner: bool | None = Field(None, description="Partner of the home organization")
     is_home: bool | None = None
+    identifier: str | None = Field(
+        None,
+        max_length=141,
+        pattern=r"^[a-z][a-z0-9-]*:\S.*$",
+        description="An external identifier, scheme:value (cow-igo:NATO); the value is "
+        "compared ignoring case",
+    )
 
 
 @router.get("/organizations", response=list[OrganizationListOut], tags=["organizations"])
@@ -468,7 +487,10 @@ def organization_list(request, filters: Query[OrganizationFilters]):
         qs = qs.filter(is_partner=filters.is_partner)
     if filters.is_home is not None:
         qs = qs.filter(is_home=filters.is_home)
-    return qs.order_by("acronym")
+    if filters.identifier:
+        scheme, value = filters.identifier.split(":", 1)
+        qs = qs.filter(identifiers__scheme=scheme, identifiers__value__iexact=value.strip())
+    return qs.order_by("acronym").prefetch_related("identifiers")
 
 
 @router.get("/organizations/{key}", response=OrganizationOut, tags=["organizations"])

@@ -44,6 +44,9 @@ class CountryForm(VersionedModelForm):
             "capital_lat",
             "capital_lng",
             "cow_code",
+            "exists_from",
+            "exists_to",
+            "note",
             "borders",
         ]
         widgets = {"borders": MultiPicker(kind="countries")}

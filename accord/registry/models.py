@@ -36,8 +36,14 @@ class Country(VersionedModel):
     """A state, as ISO 3166-1 names it, with the facts analyses need."""
 
     iso3 = models.CharField(_("ISO 3166-1 alpha-3"), max_length=3, unique=True)
-    iso2 = models.CharField(_("ISO 3166-1 alpha-2"), max_length=2, unique=True)
-    numeric = models.CharField(_("ISO 3166-1 numeric"), max_length=3, unique=True)
+    # A historical state (the German Democratic Republic, Hanover...) has no alpha-2 or numeric
+    # code of its own; its alpha-3 is its ISO 3166-3 code, or one of the user-assigned kind.
+    iso2 = models.CharField(
+        _("ISO 3166-1 alpha-2"), max_length=2, unique=True, null=True, blank=True
+    )
+    numeric = models.CharField(
+        _("ISO 3166-1 numeric"), max_length=3, unique=True, null=True, blank=True
+    )
     name = models.CharField(_("name"), max_length=100)
     official_name = models.CharField(_("official name"), max_length=200, blank=True)
     region = models.CharField(_("region"), max_length=50, blank=True)
@@ -51,6 +57,15 @@ class Country(VersionedModel):
     borders = models.ManyToManyField(
         "self", blank=True, symmetrical=True, verbose_name=_("land borders")
     )
+    # A state that no longer exists is kept with its years, never merged into a successor.
+    exists_from = models.PositiveSmallIntegerField(_("exists from (year)"), null=True, blank=True)
+    exists_to = models.PositiveSmallIntegerField(
+        _("exists to (year)"),
+        null=True,
+        blank=True,
+        help_text=_("The last year of a state that no longer exists; empty while it exists."),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
     # Every name it is found by, folded (see names.py); kept by save(), not typed.
     search_text = models.TextField(_("search names"), blank=True, default="", editable=False)
     # The reviewed corrections applied to package facts: {field: {value, title, url, checked,
@@ -72,6 +87,10 @@ class Country(VersionedModel):
     def display_name(self) -> str:
         """The name in the reader's language (stored in English)."""
         return country_name(self.name)
+
+    @property
+    def is_historical(self) -> bool:
+        return self.exists_to is not None
 
     @property
     def display_region(self) -> str:
@@ -224,6 +243,45 @@ class Organization(VersionedModel):
         # The constraint says the same; here the message lands on the field in forms and API.
         if self.founded and self.dissolved and self.dissolved < self.founded:
             raise ValidationError({"dissolved": _("It cannot be dissolved before it was founded.")})
+
+
+IDENTIFIER_SCHEME_PATTERN = r"^[a-z][a-z0-9-]*\Z"
+
+
+class OrganizationIdentifier(models.Model):
+    """What another register calls the organization: a scheme and a value (`cow-igo` → `NATO`).
+
+    Written by imports (which match organizations by them on the next run) and by
+    administrators; read back through `?identifier=scheme:value` in the API."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="identifiers",
+        verbose_name=_("organization"),
+    )
+    scheme = models.CharField(
+        _("scheme"),
+        max_length=40,
+        validators=[RegexValidator(IDENTIFIER_SCHEME_PATTERN)],
+        help_text=_("The register, in lower case: cow-igo, wikidata..."),
+    )
+    value = models.CharField(_("value"), max_length=100)
+
+    class Meta:
+        ordering = ["scheme", "value"]
+        verbose_name = _("external identifier")
+        verbose_name_plural = _("external identifiers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "value"],
+                name="organization_identifier_unique",
+                violation_error_message=_("Another organization has this identifier."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.scheme}:{self.value}"
 
 
 class Membership(VersionedModel):

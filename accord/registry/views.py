@@ -383,6 +383,8 @@ class CountryDetailView(PolicyMixin, KeptPageMixin, View):
                         _("%(country)s and its neighbours") % {"country": country.display_name}
                     ),
                 ),
+                # Blocks other apps add to the page (accord/core/extensions.py).
+                "record_panels": extensions.record_panels_for("country", request, country),
             }
         )
         return iso_address(render(request, "registry/country_detail.html", context), iso)

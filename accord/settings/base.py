@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "accord.meetings",
     "accord.knowledge",
     "accord.search",
+    "accord.analytics",
     "accord.importers",
 ]
 

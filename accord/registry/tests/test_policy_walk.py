@@ -119,7 +119,7 @@ API_ROOT = "api-root"
 # The one API operation that needs no authentication: exchanging a password for a token.
 UNAUTHENTICATED_API = {("post", "/api/v1/auth/token")}
 # Query parameters that an API operation requires, with a value from the world fixture.
-REQUIRED_QUERY = {"a": "OSCE", "b": "SCO"}
+REQUIRED_QUERY = {"a": "OSCE", "b": "SCO", "orgs": "OSCE,UN,SCO", "states": "FRA,RUS"}
 # The workspace-wide search answers a 422 without ?q=: the walk searches for terms that,
 # between them, match its secret records (every restricted one the search indexes, the
 # partner's secrets, the action at the hidden meeting), so that the leak checks see whether a
@@ -185,6 +185,13 @@ def records(world):
         "calendar": [(UNKNOWN_SECRET, None, set())],
         **meeting_records(world),
         **knowledge_records(world),
+        # Charts and their data, of an organization and of the overlap, in every format.
+        "membership_chart": [
+            ({"key": o.acronym, "fmt": fmt}, o, {"norole"})
+            for o in (world.osce, world.un, world.sco)
+            for fmt in ("svg", "png", "csv")
+        ],
+        "overlap_download": [({"fmt": fmt}, None, {"norole"}) for fmt in ("svg", "png", "csv")],
     }
 
 

@@ -1,0 +1,76 @@
+"""The analyses as pure functions over plain rows and arrays: no database, no request.
+
+The selectors (selectors.py) read what the user may see; these compute.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+HISTORY_STATUSES = ("full", "associate", "observer", "partner", "suspended")
+
+
+def membership_history(
+    spells: Iterable[tuple[int, str, int, int]], first: int, last: int
+) -> list[dict]:
+    """For each year of [first, last], the number of states in each status.
+
+    `spells` are (country, status, first year, last year); a state counts in a year when one of
+    its spells overlaps it, and once per status however many of its spells do."""
+    seen: dict[tuple[int, str], set[int]] = {}
+    for country, status, a, b in spells:
+        for year in range(max(a, first), min(b, last) + 1):
+            seen.setdefault((year, status), set()).add(country)
+    return [
+        {"year": year, **{s: len(seen.get((year, s), ())) for s in HISTORY_STATUSES}}
+        for year in range(first, last + 1)
+    ]
+
+
+def members_in_year(
+    spells: Iterable[tuple[int, str, int, int]], year: int, status: str = "full"
+) -> set[int]:
+    """The states with a spell of `status` that overlaps the year."""
+    return {country for country, s, a, b in spells if s == status and a <= year <= b}
+
+
+def joins_and_departures(before: set, after: set) -> tuple[set, set]:
+    """(joined, left) between two memberships: in `after` only, in `before` only."""
+    return after - before, before - after
+
+
+def membership_matrix(
+    pairs: Iterable[tuple[int, int]], rows: list[int], columns: list[int] | None = None
+):
+    """A 0/1 matrix of rows (organizations) × columns (states) from (row id, column id) pairs;
+    the columns are the states met, sorted, unless given."""
+    import numpy as np
+
+    pairs = list(pairs)
+    if columns is None:
+        columns = sorted({column for _row, column in pairs})
+    row_index = {pk: i for i, pk in enumerate(rows)}
+    column_index = {pk: j for j, pk in enumerate(columns)}
+    matrix = np.zeros((len(rows), len(columns)), dtype=np.int32)
+    for row, column in pairs:
+        if row in row_index and column in column_index:
+            matrix[row_index[row], column_index[column]] = 1
+    return matrix, columns
+
+
+def overlap(matrix):
+    """(shared, jaccard): states shared by each pair of rows, and that count over the states
+    in either (1 on the diagonal of a row with members, 0 where both have none)."""
+    import numpy as np
+
+    shared = matrix @ matrix.T
+    sizes = np.diag(shared)
+    union = sizes[:, None] + sizes[None, :] - shared
+    with np.errstate(divide="ignore", invalid="ignore"):
+        jaccard = np.where(union > 0, shared / np.where(union > 0, union, 1), 0.0)
+    return shared, jaccard
+
+
+def bridges(members_a: set, members_b: set) -> set:
+    """The states in both."""
+    return members_a & members_b

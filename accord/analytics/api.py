@@ -1,0 +1,299 @@
+"""REST endpoints of the analyses: thin, parse → selector → pure function → schema."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.http import Http404
+from ninja import Field, Query, Router, Schema
+
+from accord.core.api import invalid, require_view
+from accord.core.apinput import Day, ref
+from accord.registry import selectors as registry
+from accord.registry.models import Country, Organization
+from accord.registry.querysets import today
+
+from . import analysis, selectors
+
+router = Router()
+YEAR_MIN = 1000
+YEAR_MAX = 2200
+YEARS_MAX = 500
+
+
+class HistoryQuery(Schema):
+    source: str = Field(
+        selectors.ENTERED,
+        max_length=40,
+        description="“entered” (the memberships entered in Accord) or a data set's key "
+        "(cow-igo-v3)",
+    )
+    from_: int | None = Field(
+        None, alias="from", ge=YEAR_MIN, le=YEAR_MAX, description="First year (inclusive)"
+    )
+    to: int | None = Field(None, ge=YEAR_MIN, le=YEAR_MAX, description="Last year (inclusive)")
+
+
+class HistoryYear(Schema):
+    year: int
+    full: int
+    associate: int
+    observer: int
+    partner: int
+    suspended: int
+
+
+class HistoryOut(Schema):
+    organization: str
+    source: str
+    first_year: int
+    last_year: int
+    coverage: str = Field(..., description="What the source covers, where it stops")
+    items: list[HistoryYear]
+
+
+@router.get(
+    "/organizations/{key}/membership-history",
+    response=HistoryOut,
+    tags=["analytics"],
+)
+def membership_history(request, key: str, query: Query[HistoryQuery]):
+    """Members of the organization in each year, by status: a state counts in a year when its
+    spell overlaps that year."""
+    require_view(request)
+    user = request.user
+    organization = registry.organization_get(user=user, key=key)
+    try:
+        first, last = selectors.default_years(user, organization, query.source)
+    except selectors.UnknownSource:
+        known = ", ".join(k for k, _label in selectors.sources(user))
+        raise invalid(
+            "source", f"No source “{query.source}”; the sources are {known}.", "query"
+        ) from None
+    first = query.from_ if query.from_ is not None else first
+    last = query.to if query.to is not None else last
+    if last < first:
+        raise invalid("to", "“to” is before “from”.", "query")
+    if last - first + 1 > YEARS_MAX:
+        raise invalid("from", f"At most {YEARS_MAX} years at a time.", "query")
+    spells = selectors.year_spells(user, organization, query.source, first, last)
+    if query.source == selectors.ENTERED:
+        coverage = "The memberships entered in Accord, with their dates."
+    else:
+        dataset = selectors.dataset_get(user, query.source)
+        coverage = f"{dataset.name} covers {dataset.first_year}–{dataset.last_year}."
+    return {
+        "organization": organization.acronym,
+        "source": query.source,
+        "first_year": first,
+        "last_year": last,
+        "coverage": coverage,
+        "items": analysis.membership_history(spells, first, last),
+    }
+
+
+# ---------------------------------------------------------------- overlap and bridges
+
+ORGS_MAX = 60
+SOURCE_HELP = "“entered” (the memberships entered in Accord) or a data set's key (cow-igo-v3)"
+
+
+def checked_source(user, source: str) -> str:
+    if source != selectors.ENTERED:
+        try:
+            selectors.dataset_get(user, source)
+        except selectors.UnknownSource:
+            known = ", ".join(k for k, _label in selectors.sources(user))
+            raise invalid(
+                "source", f"No source “{source}”; the sources are {known}.", "query"
+            ) from None
+    return source
+
+
+def organizations_named(user, keys: list[str], field: str) -> list[Organization]:
+    """The organizations, in the order given, in one query; a 422 naming the missing ones."""
+    lowered = [key.lower() for key in keys]
+    ids = [int(key) for key in keys if key.isdecimal() and len(key) < 19]
+    found = list(
+        Organization.objects.visible_to(user)
+        .annotate(lower=Lower("acronym"))
+        .filter(Q(lower__in=lowered) | Q(pk__in=ids))
+    )
+    by_key = {o.acronym.lower(): o for o in found} | {str(o.pk): o for o in found}
+    missing = [key for key in keys if key.lower() not in by_key]
+    if missing:
+        raise invalid(field, f"No organization “{missing[0]}”.", "query")
+    result, seen = [], set()
+    for key in keys:
+        organization = by_key[key.lower()]
+        if organization.pk not in seen:
+            seen.add(organization.pk)
+            result.append(organization)
+    return result
+
+
+class OverlapQuery(Schema):
+    orgs: str = Field(
+        ...,
+        max_length=2000,
+        description=f"Acronyms or ids, comma-separated: 2 to {ORGS_MAX} organizations",
+    )
+    as_of: Day | None = Field(None, description="YYYY-MM-DD; today when left out")
+    source: str = Field(selectors.ENTERED, max_length=40, description=SOURCE_HELP)
+
+
+class OverlapOrganization(Schema):
+    acronym: str
+    name: str
+    members: int
+
+
+class OverlapMatrixOut(Schema):
+    as_of: datetime.date
+    source: str
+    organizations: list[OverlapOrganization]
+    shared: list[list[int]] = Field(..., description="Full members in both, row × column")
+    jaccard: list[list[float]] = Field(
+        ..., description="Shared over the states in either, 0 to 1, rounded to 4 places"
+    )
+
+
+def overlap_matrix(user, organizations, source: str, day: datetime.date) -> dict:
+    ids = [o.pk for o in organizations]
+    pairs = selectors.full_member_pairs(user, ids, source, day)
+    matrix, _columns = analysis.membership_matrix(pairs, ids)
+    shared, jaccard = analysis.overlap(matrix)
+    return {
+        "as_of": day,
+        "source": source,
+        "organizations": [
+            {"acronym": o.acronym, "name": o.name, "members": int(shared[i, i])}
+            for i, o in enumerate(organizations)
+        ],
+        "shared": shared.tolist(),
+        "jaccard": [[round(float(v), 4) for v in row] for row in jaccard],
+    }
+
+
+@router.get("/analytics/overlap", response=OverlapMatrixOut, tags=["analytics"])
+def overlap(request, query: Query[OverlapQuery]):
+    """The full members shared by each pair of organizations on a day (count and Jaccard)."""
+    require_view(request)
+    user = request.user
+    keys = [key.strip() for key in query.orgs.split(",") if key.strip()]
+    if not 2 <= len(keys) <= ORGS_MAX:
+        raise invalid("orgs", f"Name 2 to {ORGS_MAX} organizations, separated by commas.", "query")
+    organizations = organizations_named(user, keys, "orgs")
+    source = checked_source(user, query.source)
+    return overlap_matrix(user, organizations, source, query.as_of or today())
+
+
+class BridgesQuery(Schema):
+    a: str = ref(description="Acronym or id")
+    b: str = ref(description="Acronym or id")
+    as_of: Day | None = Field(None, description="YYYY-MM-DD; today when left out")
+    source: str = Field(selectors.ENTERED, max_length=40, description=SOURCE_HELP)
+
+
+class StateOut(Schema):
+    iso3: str
+    name: str
+
+
+class BridgesOut(Schema):
+    a: str
+    b: str
+    as_of: datetime.date
+    source: str
+    count: int
+    items: list[StateOut]
+
+
+@router.get("/analytics/bridges", response=BridgesOut, tags=["analytics"])
+def bridges(request, query: Query[BridgesQuery]):
+    """The bridge states: full members of both organizations on a day."""
+    require_view(request)
+    user = request.user
+    a = registry_ref(user, query.a, "a")
+    b = registry_ref(user, query.b, "b")
+    source = checked_source(user, query.source)
+    day = query.as_of or today()
+    pairs = selectors.full_member_pairs(user, [a.pk, b.pk], source, day)
+    members = {a.pk: set(), b.pk: set()}
+    for org, country in pairs:
+        members[org].add(country)
+    both = analysis.bridges(members[a.pk], members[b.pk])
+    states = Country.objects.visible_to(user).filter(pk__in=both).order_by("name")
+    items = [{"iso3": c.iso3, "name": c.name} for c in states]
+    return {
+        "a": a.acronym,
+        "b": b.acronym,
+        "as_of": day,
+        "source": source,
+        "count": len(items),
+        "items": items,
+    }
+
+
+def registry_ref(user, value: str, field: str) -> Organization:
+    try:
+        return registry.organization_get(user=user, key=value)
+    except Http404:
+        raise invalid(field, f"No organization “{value}”.", "query") from None
+
+
+class StatePairQuery(Schema):
+    states: str = Field(
+        ..., max_length=100, description="Two ISO codes of states, comma-separated: FRA,DEU"
+    )
+    as_of: Day | None = Field(None, description="YYYY-MM-DD; today when left out")
+    source: str = Field(selectors.ENTERED, max_length=40, description=SOURCE_HELP)
+
+
+class OrganizationItem(Schema):
+    acronym: str
+    name: str
+
+
+class StatePairOut(Schema):
+    a: str
+    b: str
+    as_of: datetime.date
+    source: str
+    count: int
+    items: list[OrganizationItem]
+
+
+@router.get("/analytics/state-pair", response=StatePairOut, tags=["analytics"])
+def state_pair(request, query: Query[StatePairQuery]):
+    """The organizations two states are both full members of on a day."""
+    require_view(request)
+    user = request.user
+    codes = [code.strip() for code in query.states.split(",") if code.strip()]
+    if len(codes) != 2:
+        raise invalid("states", "Name two states, separated by a comma: FRA,DEU.", "query")
+    states = []
+    for code in codes:
+        try:
+            states.append(registry.country_get(user=user, key=code))
+        except Http404:
+            raise invalid("states", f"No country with the code “{code}”.", "query") from None
+    source = checked_source(user, query.source)
+    day = query.as_of or today()
+    pairs = selectors.organizations_of_states(user, [s.pk for s in states], source, day)
+    by_state = {s.pk: set() for s in states}
+    for org, country in pairs:
+        by_state[country].add(org)
+    both = by_state[states[0].pk] & by_state[states[1].pk]
+    organizations = Organization.objects.visible_to(user).filter(pk__in=both).order_by("acronym")
+    items = [{"acronym": o.acronym, "name": o.name} for o in organizations]
+    return {
+        "a": states[0].iso3,
+        "b": states[1].iso3,
+        "as_of": day,
+        "source": source,
+        "count": len(items),
+        "items": items,
+    }

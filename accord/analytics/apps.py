@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AnalyticsConfig(AppConfig):
+    """The landscape: imported membership data (COW IGO), overlap, neighbourhood, network."""
+
+    name = "accord.analytics"
+    label = "analytics"
+    verbose_name = _("Analytics")
+
+    def ready(self):
+        # `accord demo` imports the shipped COW IGO files (demo.py).
+        from .demo import register_demo_loader
+
+        register_demo_loader()
+
+        # The menu entry, after Knowledge (80).
+        from django.utils.translation import gettext_lazy as _
+
+        from accord.core import extensions
+
+        extensions.register_nav_entry(
+            "analytics",
+            label=_("Analytics"),
+            url_name="analytics:index",
+            prefix="/analytics",
+            order=90,
+        )
+
+        # "Membership over time" on an organization's page (views.py).
+        from .views import register_panels
+
+        register_panels()

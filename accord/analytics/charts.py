@@ -1,0 +1,129 @@
+"""Charts drawn on the server with matplotlib: SVG for the pages and downloads, PNG for
+downloads and documents. One drawing per chart, whatever the output.
+
+No pyplot: each chart is its own Figure (thread-safe in the web workers). Text stays text in
+the SVG (`svg.fonttype: none`), so that it is searchable and takes the page's font, and the
+ids inside it are derived from a fixed salt, so that the same data give the same file.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib import rcParams  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+rcParams["svg.fonttype"] = "none"
+rcParams["svg.hashsalt"] = "accord"
+rcParams["font.family"] = ["DejaVu Sans", "sans-serif"]
+rcParams["font.size"] = 9
+
+# Bootstrap's colours, as the pages use them: entered data first, imported second.
+COLOURS = ["#0d6efd", "#fd7e14", "#198754", "#6f42c1", "#dc3545", "#6c757d"]
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    x: list
+    y: list
+    step: bool = True
+    dashed: bool = False
+
+
+def line_chart(
+    series: list[Series],
+    *,
+    title: str = "",
+    y_label: str = "",
+    note: str = "",
+    width: float = 8.0,
+    height: float = 3.0,
+) -> Figure:
+    """Lines (steps for yearly counts) over a shared x axis of years."""
+    figure = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    axes = figure.add_subplot()
+    for index, s in enumerate(series):
+        colour = COLOURS[index % len(COLOURS)]
+        style = "--" if s.dashed else "-"
+        if s.step:
+            axes.step(s.x, s.y, where="mid", color=colour, linestyle=style, label=s.label)
+        else:
+            axes.plot(s.x, s.y, color=colour, linestyle=style, label=s.label)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_ylim(bottom=0)
+    axes.grid(axis="y", color="#dee2e6", linewidth=0.6)
+    axes.spines[["top", "right"]].set_visible(False)
+    if y_label:
+        axes.set_ylabel(y_label)
+    if title:
+        axes.set_title(title, loc="left", fontsize=10)
+    if len(series) > 1:
+        axes.legend(frameon=False, loc="upper left")
+    if note:
+        axes.set_title(note, loc="right", fontsize=7, color="#6c757d")
+    return figure
+
+
+def to_svg(figure: Figure) -> str:
+    out = io.StringIO()
+    figure.savefig(out, format="svg", metadata={"Date": None, "Creator": "Accord"})
+    text = out.getvalue()
+    # The XML declaration and doctype are for a file; inside a page the <svg> element is enough.
+    return text[text.index("<svg") :]
+
+
+def to_svg_file(figure: Figure) -> bytes:
+    out = io.BytesIO()
+    figure.savefig(out, format="svg", metadata={"Date": None, "Creator": "Accord"})
+    return out.getvalue()
+
+
+def to_png(figure: Figure, dpi: int = 200) -> bytes:
+    out = io.BytesIO()
+    figure.savefig(out, format="png", dpi=dpi, metadata={"Software": "Accord"})
+    return out.getvalue()
+
+
+def heat_map(
+    labels: list[str],
+    shared,
+    jaccard,
+    *,
+    title: str = "",
+    note: str = "",
+) -> Figure:
+    """A square matrix: colour by Jaccard, each cell written "count" over "Jaccard"."""
+    n = len(labels)
+    size = max(3.5, 0.55 * n + 1.5)
+    figure = Figure(figsize=(size + 1.2, size), dpi=100, layout="constrained")
+    axes = figure.add_subplot()
+    image = axes.imshow(jaccard, cmap="Blues", vmin=0, vmax=1)
+    axes.set_xticks(range(n), labels, rotation=45, ha="right")
+    axes.set_yticks(range(n), labels)
+    for i in range(n):
+        for j in range(n):
+            dark = jaccard[i][j] > 0.55
+            axes.text(
+                j,
+                i,
+                f"{int(shared[i][j])}\n{jaccard[i][j]:.2f}",
+                ha="center",
+                va="center",
+                fontsize=7 if n > 8 else 8,
+                color="white" if dark else "#212529",
+            )
+    colourbar = figure.colorbar(image, ax=axes, shrink=0.8)
+    colourbar.set_label("Jaccard")
+    if title:
+        axes.set_title(title, loc="left", fontsize=10)
+    if note:
+        figure.supxlabel(note, fontsize=7, color="#6c757d")
+    return figure

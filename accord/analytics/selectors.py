@@ -1,0 +1,197 @@
+"""What the analyses read, through the policy: spells of entered or imported memberships.
+
+Entered memberships (registry.Membership) have day precision; a state counts in a year when its
+spell overlaps that year. Imported ones (SourceMembership) have year precision. Both come out
+as the same plain rows for the pure functions of analysis.py.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from accord.registry.models import Membership, Organization
+from accord.registry.querysets import today as registry_today
+
+from .models import Dataset, SourceMembership
+
+ENTERED = "entered"
+STATUSES = ("full", "associate", "observer", "partner", "suspended")
+
+
+class UnknownSource(ValueError):
+    pass
+
+
+def sources(user) -> list[tuple[str, str]]:
+    """(key, label) of the membership sources the user may read: entered data first."""
+    datasets = Dataset.objects.visible_to(user).values_list("key", "name")
+    return [(ENTERED, "Entered in Accord"), *datasets]
+
+
+def dataset_get(user, key: str) -> Dataset:
+    dataset = Dataset.objects.visible_to(user).filter(key=key).first()
+    if dataset is None:
+        raise UnknownSource(key)
+    return dataset
+
+
+def year_spells(
+    user, organization: Organization, source: str, first: int, last: int
+) -> list[tuple[int, str, int, int]]:
+    """(country id, status, first year, last year) of the organization's spells that overlap
+    [first, last]: the years of an entered spell are those its dates touch."""
+    if source != ENTERED:
+        dataset = dataset_get(user, source)
+        return list(
+            SourceMembership.objects.visible_to(user)
+            .filter(
+                dataset=dataset,
+                organization=organization,
+                first_year__lte=last,
+                last_year__gte=first,
+            )
+            .values_list("country_id", "status", "first_year", "last_year")
+        )
+    rows = (
+        Membership.objects.visible_to(user)
+        .filter(organization=organization)
+        .exclude(valid_to__lt=datetime.date(first, 1, 1))
+        .exclude(valid_from__gt=datetime.date(last, 12, 31))
+        .values_list("country_id", "status", "valid_from", "valid_to")
+    )
+    return [
+        (
+            country,
+            status,
+            valid_from.year if valid_from else first,
+            valid_to.year if valid_to else last,
+        )
+        for country, status, valid_from, valid_to in rows
+    ]
+
+
+def default_years(user, organization: Organization, source: str) -> tuple[int, int]:
+    """The years a history shows when none are asked: the data set's coverage, or from the
+    organization's founding (or first entered spell) to this year."""
+    if source != ENTERED:
+        dataset = dataset_get(user, source)
+        first = organization.founded or dataset.first_year
+        return min(max(first, dataset.first_year), dataset.last_year), dataset.last_year
+    this_year = registry_today().year
+    first = organization.founded
+    if first is None:
+        earliest = (
+            Membership.objects.visible_to(user)
+            .filter(organization=organization, valid_from__isnull=False)
+            .order_by("valid_from")
+            .values_list("valid_from", flat=True)
+            .first()
+        )
+        first = earliest.year if earliest else this_year
+    return min(first, this_year), this_year
+
+
+def datasets_of(user, organization: Organization) -> list[Dataset]:
+    """The data sets that hold spells of the organization (one query)."""
+    return list(
+        Dataset.objects.visible_to(user)
+        .filter(spells__organization=organization)
+        .distinct()
+        .order_by("key")
+    )
+
+
+def entered_full_on(user, organization: Organization, day: datetime.date) -> set[int]:
+    """Country ids of the entered full members on a day."""
+    return set(
+        Membership.objects.visible_to(user)
+        .filter(organization=organization, status="full")
+        .as_of(day)
+        .values_list("country_id", flat=True)
+    )
+
+
+def entered_year_edges(user, organization: Organization, year: int) -> dict[int, str]:
+    """Country id -> "joined" / "left" for entered full spells that begin or end in the year."""
+    edges = {}
+    rows = (
+        Membership.objects.visible_to(user)
+        .filter(organization=organization, status="full")
+        .values_list("country_id", "valid_from", "valid_to")
+    )
+    for country, valid_from, valid_to in rows:
+        if valid_from and valid_from.year == year:
+            edges[country] = "joined"
+        elif valid_to and valid_to.year == year:
+            edges[country] = "left"
+    return edges
+
+
+def country_year_spells(user, country, source: str, first: int, last: int) -> list[tuple]:
+    """(organization id, status, first year, last year) of the country's spells that overlap
+    [first, last], from the entered memberships or a data set."""
+    if source != ENTERED:
+        dataset = dataset_get(user, source)
+        return list(
+            SourceMembership.objects.visible_to(user)
+            .filter(dataset=dataset, country=country, first_year__lte=last, last_year__gte=first)
+            .values_list("organization_id", "status", "first_year", "last_year")
+        )
+    rows = (
+        Membership.objects.visible_to(user)
+        .filter(country=country)
+        .exclude(valid_to__lt=datetime.date(first, 1, 1))
+        .exclude(valid_from__gt=datetime.date(last, 12, 31))
+        .values_list("organization_id", "status", "valid_from", "valid_to")
+    )
+    return [
+        (org, status, valid_from.year if valid_from else first, valid_to.year if valid_to else last)
+        for org, status, valid_from, valid_to in rows
+    ]
+
+
+def country_datasets(user, country) -> list[Dataset]:
+    return list(
+        Dataset.objects.visible_to(user).filter(spells__country=country).distinct().order_by("key")
+    )
+
+
+def full_member_pairs(user, organization_ids, source: str, day: datetime.date) -> list:
+    """(organization id, country id) of full members on a day (entered data) or in the day's
+    year (a data set, whose spells are whole years)."""
+    if source != ENTERED:
+        dataset = dataset_get(user, source)
+        return list(
+            SourceMembership.objects.visible_to(user)
+            .filter(dataset=dataset, organization_id__in=organization_ids, status="full")
+            .in_year(day.year)
+            .values_list("organization_id", "country_id")
+            .distinct()
+        )
+    return list(
+        Membership.objects.visible_to(user)
+        .filter(organization_id__in=organization_ids, status="full")
+        .as_of(day)
+        .values_list("organization_id", "country_id")
+        .distinct()
+    )
+
+
+def organizations_of_states(user, country_ids, source: str, day: datetime.date) -> list:
+    """(organization id, country id) of the states' full memberships on the day."""
+    if source != ENTERED:
+        dataset = dataset_get(user, source)
+        return list(
+            SourceMembership.objects.visible_to(user)
+            .filter(dataset=dataset, country_id__in=country_ids, status="full")
+            .in_year(day.year)
+            .values_list("organization_id", "country_id")
+            .distinct()
+        )
+    return list(
+        Membership.objects.visible_to(user)
+        .filter(country_id__in=country_ids, status="full")
+        .as_of(day)
+        .values_list("organization_id", "country_id")
+        .distinct()
+    )

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "analytics"
+
+urlpatterns = [
+    path("", views.AnalyticsIndexView.as_view(), name="index"),
+    path("overlap/", views.OverlapView.as_view(), name="overlap"),
+    path("overlap.<str:fmt>", views.OverlapView.as_view(), name="overlap_download"),
+    path(
+        "organizations/<str:key>/membership.<str:fmt>",
+        views.MembershipChartView.as_view(),
+        name="membership_chart",
+    ),
+]

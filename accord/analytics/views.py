@@ -1,0 +1,442 @@
+"""Pages and downloads of the analyses: thin, parse → selectors → analysis → chart."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+
+from django import forms
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from accord.core.views import PolicyMixin
+from accord.registry import selectors as registry
+from accord.registry.models import Country, Organization
+from accord.registry.querysets import today
+
+from . import analysis, charts, selectors
+from .compare import compare
+from .models import Dataset
+
+FORMATS = {"svg": "image/svg+xml", "png": "image/png", "csv": "text/csv; charset=utf-8"}
+
+
+def history_series(user, organization) -> tuple[list[charts.Series], list[dict], list, str]:
+    """The full members per year of every source of the organization: the chart's series,
+    the rows of its table ({year, source key: count}), the sources' keys in the series' order
+    and a note on coverage."""
+    datasets = selectors.datasets_of(user, organization)
+    first, last = selectors.default_years(user, organization, selectors.ENTERED)
+    spans = [(selectors.ENTERED, _("Entered in Accord"), first, last)]
+    for dataset in datasets:
+        a, b = selectors.default_years(user, organization, dataset.key)
+        spans.append((dataset.key, dataset.name, a, b))
+        first = min(first, a)
+    series, keys, by_year = [], [], {}
+    for key, label, a, b in spans:
+        if key == selectors.ENTERED:
+            a = first if not organization.founded else max(a, first)
+        spells = selectors.year_spells(user, organization, key, a, b)
+        if key == selectors.ENTERED and not spells:
+            continue
+        rows = analysis.membership_history(spells, a, b)
+        keys.append(key)
+        series.append(
+            charts.Series(
+                str(label),
+                [row["year"] for row in rows],
+                [row["full"] for row in rows],
+                dashed=key != selectors.ENTERED,
+            )
+        )
+        for row in rows:
+            by_year.setdefault(row["year"], {"year": row["year"]})[key] = row["full"]
+    notes = [
+        _("%(name)s covers %(first)s–%(last)s.")
+        % {"name": d.name, "first": d.first_year, "last": d.last_year}
+        for d in datasets
+    ]
+    return series, [by_year[y] for y in sorted(by_year)], keys, " ".join(notes)
+
+
+def history_figure(organization, series, note):
+    return charts.line_chart(
+        series,
+        title=_("%(acronym)s: full members by year") % {"acronym": organization.acronym},
+        y_label=_("Full members"),
+        note=note,
+    )
+
+
+class MembershipChartView(PolicyMixin, View):
+    """The membership history chart of an organization as SVG or PNG, its data as CSV."""
+
+    def get(self, request, key, fmt):
+        if fmt not in FORMATS:
+            raise Http404
+        organization = registry.organization_get(user=request.user, key=key)
+        series, rows, keys, note = history_series(request.user, organization)
+        filename = f"{organization.acronym}-membership-history.{fmt}"
+        if fmt == "csv":
+            out = io.StringIO()
+            writer = csv.writer(out)
+            writer.writerow(["year", *[f"full ({k})" for k in keys]])
+            for row in rows:
+                writer.writerow([row["year"], *[row.get(k, "") for k in keys]])
+            body = out.getvalue().encode("utf-8")
+        else:
+            figure = history_figure(organization, series, note)
+            body = charts.to_png(figure) if fmt == "png" else charts.to_svg_file(figure)
+        response = HttpResponse(body, content_type=FORMATS[fmt])
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class ChangesForm(forms.Form):
+    changes_from = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    changes_to = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        a, b = data.get("changes_from"), data.get("changes_to")
+        if a and b and b < a:
+            self.add_error("changes_to", _("“To” is before “from”."))
+        return data
+
+
+def last_meeting_day(user, organization) -> datetime.date | None:
+    from accord.meetings.selectors import last_meetings_of
+
+    meetings = last_meetings_of(user, organization, n=1)
+    return meetings[0].start.date() if meetings else None
+
+
+def organization_panel(request, organization) -> dict | None:
+    """The organization page's "Membership over time": the chart of every source, the
+    sources side by side, and who joined or left between two dates."""
+    user = request.user
+    series, rows, keys, note = history_series(user, organization)
+    if not series:
+        return None
+    day = today()
+    form = ChangesForm(request.GET or None)
+    since = last_meeting_day(user, organization)
+    start = since or day.replace(year=day.year - 5, day=min(day.day, 28))
+    end = day
+    if form.is_bound and form.is_valid():
+        start = form.cleaned_data["changes_from"] or start
+        end = form.cleaned_data["changes_to"] or end
+    if end < start:
+        start, end = end, start
+    joined, left = analysis.joins_and_departures(
+        selectors.entered_full_on(user, organization, start),
+        selectors.entered_full_on(user, organization, end),
+    )
+    countries = Country.objects.visible_to(user).in_bulk(joined | left)
+    comparisons = [
+        compare(user, organization, dataset, min(dataset.last_year, day.year))
+        for dataset in selectors.datasets_of(user, organization)
+    ]
+    return {
+        "organization": organization,
+        "chart": charts.to_svg(history_figure(organization, series, note)),
+        "table": [(row["year"], [row.get(key, "—") for key in keys]) for row in rows],
+        "columns": list(zip(keys, [s.label for s in series], strict=True)),
+        "comparisons": comparisons,
+        "form": form,
+        "start": start,
+        "end": end,
+        "since_meeting": since is not None and start == since,
+        "joined": sorted((countries[pk] for pk in joined if pk in countries), key=str),
+        "left": sorted((countries[pk] for pk in left if pk in countries), key=str),
+    }
+
+
+def country_panel(request, country) -> dict | None:
+    """A country's memberships over time: how many organizations it belonged to each year,
+    from each source, and the imported spells organization by organization."""
+    user = request.user
+    this_year = today().year
+    datasets = selectors.country_datasets(user, country)
+    series, spells_by_source = [], []
+    last = country.exists_to or this_year
+    entered = selectors.country_year_spells(user, country, selectors.ENTERED, 1800, last)
+    firsts = [a for _o, _s, a, _b in entered]
+    for dataset in datasets:
+        first = max(dataset.first_year, country.exists_from or dataset.first_year)
+        end = min(dataset.last_year, last)
+        spells = selectors.country_year_spells(user, country, dataset.key, first, end)
+        if spells:
+            spells_by_source.append((dataset, spells, first, end))
+            firsts.append(min(a for _o, _s, a, _b in spells))
+    if not firsts:
+        return None
+    start = min(firsts)
+    if entered:
+        rows = analysis.membership_history(entered, start, last)
+        series.append(
+            charts.Series(
+                _("Entered in Accord"), [r["year"] for r in rows], [r["full"] for r in rows]
+            )
+        )
+    imported = []
+    organization_ids = set()
+    for dataset, spells, first, end in spells_by_source:
+        rows = analysis.membership_history(spells, max(first, start), end)
+        series.append(
+            charts.Series(
+                dataset.name, [r["year"] for r in rows], [r["full"] for r in rows], dashed=True
+            )
+        )
+        organization_ids |= {o for o, _s, _a, _b in spells}
+        imported.append((dataset, spells))
+    organizations = (
+        Organization.objects.visible_to(user)
+        .only("pk", "acronym", "name")
+        .in_bulk(organization_ids)
+    )
+    timelines = []
+    for dataset, spells in imported:
+        rows = [
+            (organizations[o], status, a, b) for o, status, a, b in spells if o in organizations
+        ]
+        rows.sort(key=lambda row: (row[2], row[0].acronym))
+        timelines.append((dataset, rows))
+    notes = " ".join(
+        _("%(name)s covers %(first)s–%(last)s.")
+        % {"name": d.name, "first": d.first_year, "last": d.last_year}
+        for d in datasets
+    )
+    figure = charts.line_chart(
+        series,
+        title=_("%(country)s: organizations it is a full member of, by year")
+        % {"country": country.display_name},
+        y_label=_("Organizations"),
+        note=notes,
+    )
+    return {
+        "country": country,
+        "chart": charts.to_svg(figure),
+        "timelines": timelines,
+    }
+
+
+class OverlapForm(forms.Form):
+    orgs = forms.CharField(
+        label=gettext_lazy("Organizations"),
+        max_length=2000,
+        required=False,
+        help_text=gettext_lazy("Acronyms, separated by commas (2 to 60)."),
+    )
+    as_of = forms.DateField(
+        label=gettext_lazy("On date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    source = forms.ChoiceField(label=gettext_lazy("Source"), required=False)
+    a = forms.CharField(label=gettext_lazy("Bridges between"), max_length=40, required=False)
+    b = forms.CharField(label=gettext_lazy("and"), max_length=40, required=False)
+    state_a = forms.CharField(
+        label=gettext_lazy("Organizations shared by"), max_length=40, required=False
+    )
+    state_b = forms.CharField(label=gettext_lazy("and"), max_length=40, required=False)
+
+    def __init__(self, *args, sources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = sources
+
+
+def default_organizations(user) -> list[str]:
+    """The home organization and its partners (at most twelve), as the page opens."""
+    rows = (
+        registry.organization_list(user=user)
+        .filter(Q(is_home=True) | Q(is_partner=True))
+        .order_by("-is_home", "acronym")
+        .values_list("acronym", flat=True)[:12]
+    )
+    return list(rows)
+
+
+class OverlapView(PolicyMixin, View):
+    """Overlap of organizations' full members on a day: the heat map (count and Jaccard), the
+    bridge states of a pair, and the organizations two states share."""
+
+    def get(self, request, fmt=None):
+        from .api import overlap_matrix
+
+        user = request.user
+        form = OverlapForm(request.GET or None, sources=selectors.sources(user))
+        data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        keys = [k.strip() for k in (data.get("orgs") or "").split(",") if k.strip()]
+        keys = keys or default_organizations(user)
+        day = data.get("as_of") or today()
+        source = data.get("source") or selectors.ENTERED
+        organizations, problem = [], ""
+        if len(keys) > 60:
+            problem = _("Name at most 60 organizations.")
+        else:
+            found = {
+                o.acronym.lower(): o
+                for o in Organization.objects.visible_to(user).filter(
+                    acronym__in=keys
+                )  # exact first, then any case
+            }
+            missing = [k for k in keys if k.lower() not in found]
+            if missing:
+                more = (
+                    Organization.objects.visible_to(user)
+                    .annotate(lower=Lower("acronym"))
+                    .filter(lower__in=[m.lower() for m in missing])
+                )
+                found.update({o.acronym.lower(): o for o in more})
+            unknown = [k for k in keys if k.lower() not in found]
+            if unknown:
+                problem = _("No organization “%(key)s”.") % {"key": unknown[0]}
+            seen = set()
+            for k in keys:
+                o = found.get(k.lower())
+                if o is not None and o.pk not in seen:
+                    seen.add(o.pk)
+                    organizations.append(o)
+        result = overlap_matrix(user, organizations, source, day) if organizations else None
+        labels = [o.acronym for o in organizations]
+        if fmt is not None:
+            return self.download(fmt, result, labels, day, source)
+        context = {
+            "form": form,
+            "problem": problem,
+            "result": result,
+            "day": day,
+            "source": source,
+            "orgs": ",".join(labels),
+            "rows": list(zip(labels, result["shared"], result["jaccard"], strict=True))
+            if result
+            else [],
+        }
+        if result and len(labels) >= 1:
+            context["chart"] = charts.to_svg(self.figure(result, labels, day, source))
+        context.update(self.pair(user, data, organizations, source, day))
+        context["query"] = request.GET.urlencode()
+        context["state_a"] = (data.get("state_a") or "")[:40]
+        context["state_b"] = (data.get("state_b") or "")[:40]
+        return render(request, "analytics/overlap.html", context)
+
+    @staticmethod
+    def figure(result, labels, day, source):
+        return charts.heat_map(
+            labels,
+            result["shared"],
+            result["jaccard"],
+            title=_("Shared full members on %(day)s") % {"day": day.isoformat()},
+            note=_("Source: %(source)s. Each cell: states in both, then Jaccard.")
+            % {"source": source},
+        )
+
+    def pair(self, user, data, organizations, source, day) -> dict:
+        context = {}
+        by_acronym = {o.acronym.lower(): o for o in organizations}
+        a = by_acronym.get((data.get("a") or "").lower())
+        b = by_acronym.get((data.get("b") or "").lower())
+        if a is None and b is None and len(organizations) >= 2:
+            a, b = organizations[0], organizations[1]
+        if a is not None and b is not None:
+            pairs = selectors.full_member_pairs(user, [a.pk, b.pk], source, day)
+            members = {a.pk: set(), b.pk: set()}
+            for org, country in pairs:
+                members[org].add(country)
+            both = analysis.bridges(members[a.pk], members[b.pk])
+            context["bridge"] = {
+                "a": a,
+                "b": b,
+                "states": sorted(Country.objects.visible_to(user).filter(pk__in=both), key=str),
+            }
+        codes = [data.get("state_a"), data.get("state_b")]
+        if all(codes):
+            states = []
+            for code in codes:
+                try:
+                    states.append(registry.country_get(user=user, key=code))
+                except Http404:
+                    context["state_problem"] = _("No country with the code “%(code)s”.") % {
+                        "code": code
+                    }
+                    return context
+            pairs = selectors.organizations_of_states(user, [s.pk for s in states], source, day)
+            by_state = {s.pk: set() for s in states}
+            for org, country in pairs:
+                by_state[country].add(org)
+            both = by_state[states[0].pk] & by_state[states[-1].pk]
+            context["state_pair"] = {
+                "a": states[0],
+                "b": states[-1],
+                "organizations": list(
+                    Organization.objects.visible_to(user).filter(pk__in=both).order_by("acronym")
+                ),
+            }
+        return context
+
+    def download(self, fmt, result, labels, day, source):
+        if fmt not in FORMATS or result is None:
+            raise Http404
+        filename = f"overlap-{day.isoformat()}.{fmt}"
+        if fmt == "csv":
+            out = io.StringIO()
+            writer = csv.writer(out)
+            writer.writerow(
+                [
+                    "organization",
+                    "members",
+                    *[f"shared with {x}" for x in labels],
+                    *[f"Jaccard with {x}" for x in labels],
+                ]
+            )
+            for i, label in enumerate(labels):
+                writer.writerow(
+                    [label, result["shared"][i][i], *result["shared"][i], *result["jaccard"][i]]
+                )
+            body = out.getvalue().encode("utf-8")
+        else:
+            figure = self.figure(result, labels, day, source)
+            body = charts.to_png(figure) if fmt == "png" else charts.to_svg_file(figure)
+        response = HttpResponse(body, content_type=FORMATS[fmt])
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+def register_panels() -> None:
+    from accord.core import extensions
+
+    extensions.register_record_panel(
+        "organization",
+        "membership-history",
+        template_name="analytics/panels/membership_history.html",
+        context=organization_panel,
+        order=50,
+    )
+    extensions.register_record_panel(
+        "country",
+        "membership-history",
+        template_name="analytics/panels/country_history.html",
+        context=country_panel,
+        order=50,
+    )
+
+
+class AnalyticsIndexView(PolicyMixin, View):
+    """The analyses, and the membership data sets imported (what they cover, from where)."""
+
+    def get(self, request):
+        user = request.user
+        datasets = list(Dataset.objects.visible_to(user).order_by("key"))
+        home = Organization.objects.visible_to(user).filter(is_home=True).first()
+        return render(request, "analytics/index.html", {"datasets": datasets, "home": home})
