@@ -74,3 +74,14 @@ def overlap(matrix):
 def bridges(members_a: set, members_b: set) -> set:
     """The states in both."""
     return members_a & members_b
+
+
+def neighbourhood(members: set, borders: Iterable[tuple]) -> dict:
+    """The states outside `members` that border one of them by land: state -> the members it
+    borders. `borders` are (state, state) pairs, in either or both directions."""
+    result: dict = {}
+    for a, b in borders:
+        for inside, outside in ((a, b), (b, a)):
+            if inside in members and outside not in members:
+                result.setdefault(outside, set()).add(inside)
+    return result

@@ -297,3 +297,69 @@ def state_pair(request, query: Query[StatePairQuery]):
         "count": len(items),
         "items": items,
     }
+
+
+# ---------------------------------------------------------------- the neighbourhood
+
+
+class NeighbourhoodQuery(Schema):
+    as_of: Day | None = Field(None, description="YYYY-MM-DD; today when left out")
+    source: str = Field(selectors.ENTERED, max_length=40, description=SOURCE_HELP)
+
+
+class NeighbourOrganization(Schema):
+    acronym: str
+    name: str
+    partnership: str | None = Field(
+        ..., description="The status of the home organization's partnership with it, or null"
+    )
+
+
+class NeighbourOut(Schema):
+    iso3: str
+    name: str
+    borders: list[str] = Field(..., description="The home organization's members it borders")
+    organizations: list[NeighbourOrganization]
+
+
+class NeighbourhoodOut(Schema):
+    home: str
+    as_of: datetime.date
+    source: str
+    members: int
+    count: int
+    items: list[NeighbourOut]
+
+
+@router.get("/analytics/neighbourhood", response=NeighbourhoodOut, tags=["analytics"])
+def neighbourhood(request, query: Query[NeighbourhoodQuery]):
+    """The states bordering the home organization's area by land but outside it, the outside
+    organizations they are full members of, and the home organization's partnerships."""
+    from .landscape import neighbourhood as compute
+
+    require_view(request)
+    user = request.user
+    source = checked_source(user, query.source)
+    result = compute(user, query.as_of or today(), source)
+    if result is None:
+        raise Http404("This workspace has no home organization.")
+    items = [
+        {
+            "iso3": n.country.iso3,
+            "name": n.country.name,
+            "borders": [c.iso3 for c in n.borders],
+            "organizations": [
+                {"acronym": o.acronym, "name": o.name, "partnership": status}
+                for o, status in n.organizations
+            ],
+        }
+        for n in result.items
+    ]
+    return {
+        "home": result.home.acronym,
+        "as_of": result.day,
+        "source": source,
+        "members": result.members,
+        "count": len(items),
+        "items": items,
+    }

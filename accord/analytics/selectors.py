@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import models
+
 from accord.registry.models import Membership, Organization
 from accord.registry.querysets import today as registry_today
 
@@ -195,3 +197,38 @@ def organizations_of_states(user, country_ids, source: str, day: datetime.date) 
         .values_list("organization_id", "country_id")
         .distinct()
     )
+
+
+def home_organization(user) -> Organization | None:
+    return Organization.objects.visible_to(user).filter(is_home=True).first()
+
+
+def land_borders(country_ids) -> list[tuple[int, int]]:
+    """(country, neighbour) pairs of the countries' land borders (reference data, one query)."""
+    from accord.registry.models import Country
+
+    through = Country.borders.through
+    return list(
+        through.objects.filter(from_country_id__in=country_ids).values_list(
+            "from_country_id", "to_country_id"
+        )
+    )
+
+
+def partnered(user, home: Organization, organization_ids) -> dict[int, str]:
+    """Organization id -> status of the home organization's partnership with it, as the user
+    may see it (a hidden partnership reads as none)."""
+    from accord.registry.models import Partnership
+
+    rows = (
+        Partnership.objects.visible_to(user)
+        .filter(
+            models.Q(organization=home, partner_id__in=organization_ids)
+            | models.Q(partner=home, organization_id__in=organization_ids)
+        )
+        .values_list("organization_id", "partner_id", "status")
+    )
+    result = {}
+    for a, b, status in rows:
+        result[b if a == home.pk else a] = status
+    return result

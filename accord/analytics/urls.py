@@ -8,6 +8,12 @@ urlpatterns = [
     path("", views.AnalyticsIndexView.as_view(), name="index"),
     path("overlap/", views.OverlapView.as_view(), name="overlap"),
     path("overlap.<str:fmt>", views.OverlapView.as_view(), name="overlap_download"),
+    path("neighbourhood/", views.NeighbourhoodView.as_view(), name="neighbourhood"),
+    path(
+        "neighbourhood.<str:fmt>",
+        views.NeighbourhoodView.as_view(),
+        name="neighbourhood_download",
+    ),
     path(
         "organizations/<str:key>/membership.<str:fmt>",
         views.MembershipChartView.as_view(),

@@ -440,3 +440,90 @@ class AnalyticsIndexView(PolicyMixin, View):
         datasets = list(Dataset.objects.visible_to(user).order_by("key"))
         home = Organization.objects.visible_to(user).filter(is_home=True).first()
         return render(request, "analytics/index.html", {"datasets": datasets, "home": home})
+
+
+class NeighbourhoodForm(forms.Form):
+    as_of = forms.DateField(
+        label=gettext_lazy("On date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    source = forms.ChoiceField(label=gettext_lazy("Source"), required=False)
+
+    def __init__(self, *args, sources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = sources
+
+
+NEIGHBOURHOOD_FORMATS = {"svg": "image/svg+xml", "csv": "text/csv; charset=utf-8"}
+
+
+class NeighbourhoodView(PolicyMixin, View):
+    """The spillover neighbourhood on a map and in a table, with its downloads."""
+
+    def get(self, request, fmt=None):
+        from accord.core.mapcache import cached_world_map
+        from accord.core.worldmap import CLASS_COLOURS, world_map_svg
+
+        from .landscape import neighbourhood
+
+        user = request.user
+        form = NeighbourhoodForm(request.GET or None, sources=selectors.sources(user))
+        data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        day = data.get("as_of") or today()
+        source = data.get("source") or selectors.ENTERED
+        result = neighbourhood(user, day, source)
+        if result is None:
+            raise Http404(_("This workspace has no home organization."))
+        classes = {code: "member" for code in result.member_codes}
+        for n in result.items:
+            classes[n.country.iso3] = "partner" if n.partnered else "shared"
+        label = _("%(acronym)s area and its land neighbours on %(day)s") % {
+            "acronym": result.home.acronym,
+            "day": day.isoformat(),
+        }
+        filename = f"{result.home.acronym}-neighbourhood-{day.isoformat()}"
+        if fmt is not None:
+            if fmt not in NEIGHBOURHOOD_FORMATS:
+                raise Http404
+            if fmt == "svg":
+                body = str(world_map_svg(classes, label=label)).encode("utf-8")
+            else:
+                out = io.StringIO()
+                writer = csv.writer(out)
+                writer.writerow(
+                    ["iso3", "state", "borders", "organizations", "partnered by the home"]
+                )
+                for n in result.items:
+                    writer.writerow(
+                        [
+                            n.country.iso3,
+                            n.country.name,
+                            " ".join(c.iso3 for c in n.borders),
+                            " ".join(o.acronym for o, _s in n.organizations),
+                            " ".join(o.acronym for o in n.partnered),
+                        ]
+                    )
+                body = out.getvalue().encode("utf-8")
+            response = HttpResponse(body, content_type=NEIGHBOURHOOD_FORMATS[fmt])
+            response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+            return response
+        legend = [
+            (_("%(acronym)s members") % {"acronym": result.home.acronym}, CLASS_COLOURS["member"]),
+            (_("Neighbour in an organization the home partners"), CLASS_COLOURS["partner"]),
+            (_("Neighbour in no partnered organization"), CLASS_COLOURS["shared"]),
+        ]
+        return render(
+            request,
+            "analytics/neighbourhood.html",
+            {
+                "form": form,
+                "result": result,
+                "day": day,
+                "source": source,
+                "map": cached_world_map(classes, label=label),
+                "legend": legend,
+                "query": request.GET.urlencode(),
+                "filename": filename,
+            },
+        )

@@ -192,6 +192,7 @@ def records(world):
             for fmt in ("svg", "png", "csv")
         ],
         "overlap_download": [({"fmt": fmt}, None, {"norole"}) for fmt in ("svg", "png", "csv")],
+        "neighbourhood_download": [({"fmt": fmt}, None, {"norole"}) for fmt in ("svg", "csv")],
     }
 
 
