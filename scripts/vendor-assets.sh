@@ -13,6 +13,7 @@ BOOTSTRAP_ICONS_VERSION="1.13.2"
 HTMX_VERSION="2.0.11"
 TOM_SELECT_VERSION="2.6.2"
 WORLD_ATLAS_VERSION="2.0.2"
+CYTOSCAPE_VERSION="3.35.0"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENDOR="$ROOT/accord/static/vendor"
@@ -28,7 +29,8 @@ npm install --no-audit --no-fund --ignore-scripts --save-exact --loglevel=error 
     "bootstrap-icons@$BOOTSTRAP_ICONS_VERSION" \
     "htmx.org@$HTMX_VERSION" \
     "tom-select@$TOM_SELECT_VERSION" \
-    "world-atlas@$WORLD_ATLAS_VERSION"
+    "world-atlas@$WORLD_ATLAS_VERSION" \
+    "cytoscape@$CYTOSCAPE_VERSION"
 NM="$TMP/node_modules"
 
 # Copy a file, dropping any sourceMappingURL comment line.
@@ -36,8 +38,10 @@ copy_stripped() {
     grep -v 'sourceMappingURL=' "$1" > "$2" || true
 }
 
-rm -rf "$VENDOR/bootstrap" "$VENDOR/bootstrap-icons" "$VENDOR/htmx" "$VENDOR/tom-select"
-mkdir -p "$VENDOR/bootstrap" "$VENDOR/bootstrap-icons/fonts" "$VENDOR/htmx" "$VENDOR/tom-select" "$DATA"
+rm -rf "$VENDOR/bootstrap" "$VENDOR/bootstrap-icons" "$VENDOR/htmx" "$VENDOR/tom-select" \
+    "$VENDOR/cytoscape"
+mkdir -p "$VENDOR/bootstrap" "$VENDOR/bootstrap-icons/fonts" "$VENDOR/htmx" "$VENDOR/tom-select" \
+    "$VENDOR/cytoscape" "$DATA"
 
 copy_stripped "$NM/bootstrap/dist/css/bootstrap.min.css" "$VENDOR/bootstrap/bootstrap.min.css"
 copy_stripped "$NM/bootstrap/dist/js/bootstrap.bundle.min.js" \
@@ -59,6 +63,10 @@ copy_stripped "$NM/tom-select/dist/css/tom-select.bootstrap5.min.css" \
 cp "$NM/tom-select/LICENSE" "$VENDOR/tom-select/LICENSE"
 
 cp "$NM/world-atlas/countries-110m.json" "$DATA/countries-110m.json"
+
+# Cytoscape.js (the engagement network's interactive graph, accord/static/js/network.js).
+copy_stripped "$NM/cytoscape/dist/cytoscape.min.js" "$VENDOR/cytoscape/cytoscape.min.js"
+cp "$NM/cytoscape/LICENSE" "$VENDOR/cytoscape/LICENSE"
 
 # Record what was vendored, reading versions and licenses from the installed packages.
 pkg_field() {
@@ -84,6 +92,8 @@ pkg_field() {
          "tom-select/LICENSE |"
     echo "| world-atlas | $(pkg_field world-atlas version) | $(pkg_field world-atlas license)" \
          "| accord/core/data/countries-110m.json (Natural Earth data, public domain) |"
+    echo "| cytoscape | $(pkg_field cytoscape version) | $(pkg_field cytoscape license)" \
+         "| cytoscape/cytoscape.min.js, cytoscape/LICENSE |"
 } > "$VENDOR/VERSIONS.md"
 
 echo "Vendored assets into $VENDOR and $DATA"

@@ -85,3 +85,64 @@ def neighbourhood(members: set, borders: Iterable[tuple]) -> dict:
             if inside in members and outside not in members:
                 result.setdefault(outside, set()).add(inside)
     return result
+
+
+# Above this many organizations, betweenness is estimated from this many sampled sources
+# (networkx's k, seeded): exact betweenness costs O(nodes × edges).
+BETWEENNESS_EXACT_MAX = 1000
+BETWEENNESS_SAMPLES = 300
+
+
+def engagement_graph(groups: Iterable[tuple[str, Iterable[int]]]):
+    """Organizations as nodes; an edge between every two organizations that met, weighted by
+    the number of times. `groups` are (kind, organizations) of one meeting or one share:
+    the edge counts each kind apart ("meetings", "shares") and `weight` is their sum."""
+    import itertools
+
+    import networkx as nx
+
+    graph = nx.Graph()
+    for kind, members in groups:
+        members = sorted(set(members))
+        graph.add_nodes_from(members)
+        for a, b in itertools.combinations(members, 2):
+            data = graph.get_edge_data(a, b)
+            if data is None:
+                graph.add_edge(a, b, weight=0, meetings=0, shares=0)
+                data = graph[a][b]
+            data[kind] += 1
+            data["weight"] += 1
+    return graph
+
+
+def network_metrics(graph) -> dict:
+    """Node -> degree (partners met), strength (sum of edge weights), betweenness (shortest
+    paths through it, with 1/weight as the distance) and community (Louvain, seeded; the
+    largest community is 0)."""
+    import networkx as nx
+
+    if graph.number_of_nodes() == 0:
+        return {}
+    for _a, _b, data in graph.edges(data=True):
+        data["distance"] = 1 / data["weight"]
+    n = graph.number_of_nodes()
+    betweenness = nx.betweenness_centrality(
+        graph,
+        weight="distance",
+        k=None if n <= BETWEENNESS_EXACT_MAX else BETWEENNESS_SAMPLES,
+        seed=1,
+    )
+    communities = sorted(
+        nx.community.louvain_communities(graph, weight="weight", seed=1),
+        key=lambda c: (-len(c), min(c)),
+    )
+    community = {node: index for index, members in enumerate(communities) for node in members}
+    return {
+        node: {
+            "degree": graph.degree(node),
+            "strength": graph.degree(node, weight="weight"),
+            "betweenness": betweenness[node],
+            "community": community[node],
+        }
+        for node in graph.nodes
+    }

@@ -363,3 +363,89 @@ def neighbourhood(request, query: Query[NeighbourhoodQuery]):
         "count": len(items),
         "items": items,
     }
+
+
+# ---------------------------------------------------------------- the engagement network
+
+
+class NetworkQuery(Schema):
+    from_: Day | None = Field(
+        None, alias="from", description="First day (YYYY-MM-DD); a year before `to` if left out"
+    )
+    to: Day | None = Field(None, description="Last day (YYYY-MM-DD); today if left out")
+    shares: bool = Field(True, description="Count practices shared as well as meetings")
+
+
+class NetworkNode(Schema):
+    acronym: str
+    name: str
+    degree: int = Field(..., description="Organizations it met")
+    strength: int = Field(..., description="Meetings and shares with others, summed over edges")
+    betweenness: float
+    community: int
+
+
+class NetworkEdge(Schema):
+    source: str
+    target: str
+    weight: int
+    meetings: int
+    shares: int
+
+
+class NetworkOut(Schema):
+    first: datetime.date
+    last: datetime.date
+    nodes: list[NetworkNode]
+    edges: list[NetworkEdge]
+
+
+def network_period(first, last) -> tuple[datetime.date, datetime.date]:
+    """The period asked for: to today, from a year before its end, when left out."""
+    last = last or today()
+    if first is None:
+        try:
+            first = last.replace(year=last.year - 1)
+        except ValueError:  # 29 February
+            first = last.replace(year=last.year - 1, day=28)
+    return first, last
+
+
+@router.get("/analytics/network", response=NetworkOut, tags=["analytics"])
+def network(request, query: Query[NetworkQuery]):
+    """Organizations as nodes, meetings (and practices shared) between them as weighted edges,
+    over a period: degree, strength, betweenness and communities (Louvain)."""
+    from .landscape import network as compute
+
+    require_view(request)
+    first, last = network_period(query.from_, query.to)
+    if last < first:
+        raise invalid("to", "“to” is before “from”.", "query")
+    if (last - first).days > 366 * 100:
+        raise invalid("from", "At most a hundred years at a time.", "query")
+    result = compute(request.user, first, last, shares=query.shares)
+    return {
+        "first": first,
+        "last": last,
+        "nodes": [
+            {
+                "acronym": row["organization"].acronym,
+                "name": row["organization"].name,
+                "degree": row["degree"],
+                "strength": row["strength"],
+                "betweenness": round(row["betweenness"], 6),
+                "community": row["community"],
+            }
+            for row in result.nodes()
+        ],
+        "edges": [
+            {
+                "source": e["source"].acronym,
+                "target": e["target"].acronym,
+                "weight": e["weight"],
+                "meetings": e["meetings"],
+                "shares": e["shares"],
+            }
+            for e in result.edges()
+        ],
+    }

@@ -83,3 +83,92 @@ def neighbourhood(user, day: datetime.date, source: str = selectors.ENTERED):
         items=items,
         member_codes=member_codes,
     )
+
+
+@dataclass
+class Network:
+    first: datetime.date
+    last: datetime.date
+    graph: object  # networkx.Graph, nodes are organization ids
+    metrics: dict
+    organizations: dict  # id -> Organization
+
+    def nodes(self) -> list[dict]:
+        """The organizations, most connected first."""
+        rows = [
+            {"organization": self.organizations[node], **self.metrics[node]}
+            for node in self.graph.nodes
+            if node in self.organizations
+        ]
+        rows.sort(key=lambda r: (-r["strength"], r["organization"].acronym.casefold()))
+        return rows
+
+    def edges(self) -> list[dict]:
+        rows = [
+            {
+                "source": self.organizations[a],
+                "target": self.organizations[b],
+                "weight": data["weight"],
+                "meetings": data["meetings"],
+                "shares": data["shares"],
+            }
+            for a, b, data in self.graph.edges(data=True)
+            if a in self.organizations and b in self.organizations
+        ]
+        for row in rows:
+            if row["source"].acronym.casefold() > row["target"].acronym.casefold():
+                row["source"], row["target"] = row["target"], row["source"]
+        rows.sort(key=lambda r: (-r["weight"], r["source"].acronym, r["target"].acronym))
+        return rows
+
+
+def network(user, first: datetime.date, last: datetime.date, *, shares: bool = True) -> Network:
+    """The engagement network of the period: meetings (and practices shared) the user may see."""
+    groups = selectors.meeting_groups(user, first, last)
+    if shares:
+        groups += selectors.share_groups(user, first, last)
+    graph = analysis.engagement_graph(groups)
+    organizations = (
+        Organization.objects.visible_to(user)
+        .only("pk", "acronym", "name")
+        .in_bulk(list(graph.nodes))
+    )
+    graph.remove_nodes_from([n for n in list(graph.nodes) if n not in organizations])
+    return Network(
+        first=first,
+        last=last,
+        graph=graph,
+        metrics=analysis.network_metrics(graph),
+        organizations=organizations,
+    )
+
+
+def graphml(result: Network) -> bytes:
+    """The network as GraphML: nodes by acronym with their name and metrics, edges with their
+    weight and counts."""
+    import io
+
+    import networkx as nx
+
+    export = nx.Graph()
+    for row in result.nodes():
+        o = row["organization"]
+        export.add_node(
+            o.acronym,
+            name=o.name,
+            degree=row["degree"],
+            strength=row["strength"],
+            betweenness=round(row["betweenness"], 6),
+            community=row["community"],
+        )
+    for edge in result.edges():
+        export.add_edge(
+            edge["source"].acronym,
+            edge["target"].acronym,
+            weight=edge["weight"],
+            meetings=edge["meetings"],
+            shares=edge["shares"],
+        )
+    out = io.BytesIO()
+    nx.write_graphml(export, out, encoding="utf-8")
+    return out.getvalue()

@@ -232,3 +232,40 @@ def partnered(user, home: Organization, organization_ids) -> dict[int, str]:
     for a, b, status in rows:
         result[b if a == home.pk else a] = status
     return result
+
+
+def meeting_groups(user, first: datetime.date, last: datetime.date) -> list[tuple[str, set]]:
+    """("meetings", organizations) of every meeting the user may see that starts in the period
+    and was not cancelled: its host and participating organizations (one query)."""
+    from accord.meetings.choices import MeetingStatus
+    from accord.meetings.models import Meeting
+
+    rows = (
+        Meeting.objects.visible_to(user)
+        .filter(start__date__gte=first, start__date__lte=last)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .values_list("pk", "host_organization_id", "organizations__pk")
+    )
+    meetings: dict[int, set] = {}
+    for pk, host, participant in rows:
+        members = meetings.setdefault(pk, set())
+        if host is not None:
+            members.add(host)
+        if participant is not None:
+            members.add(participant)
+    return [("meetings", members) for members in meetings.values()]
+
+
+def share_groups(user, first: datetime.date, last: datetime.date) -> list[tuple[str, set]]:
+    """("shares", {source, recipient}) of every entry of the practices' share log the user may
+    see in the period (one query)."""
+    from accord.knowledge.models import PracticeShare
+
+    rows = (
+        PracticeShare.objects.visible_to(user)
+        .filter(
+            shared_on__gte=first, shared_on__lte=last, practice__source_organization__isnull=False
+        )
+        .values_list("practice__source_organization_id", "organization_id")
+    )
+    return [("shares", {source, recipient}) for source, recipient in rows if source != recipient]

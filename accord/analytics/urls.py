@@ -9,6 +9,8 @@ urlpatterns = [
     path("overlap/", views.OverlapView.as_view(), name="overlap"),
     path("overlap.<str:fmt>", views.OverlapView.as_view(), name="overlap_download"),
     path("neighbourhood/", views.NeighbourhoodView.as_view(), name="neighbourhood"),
+    path("network/", views.NetworkView.as_view(), name="network"),
+    path("network.<str:fmt>", views.NetworkView.as_view(), name="network_download"),
     path(
         "neighbourhood.<str:fmt>",
         views.NeighbourhoodView.as_view(),

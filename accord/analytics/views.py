@@ -413,25 +413,6 @@ class OverlapView(PolicyMixin, View):
         return response
 
 
-def register_panels() -> None:
-    from accord.core import extensions
-
-    extensions.register_record_panel(
-        "organization",
-        "membership-history",
-        template_name="analytics/panels/membership_history.html",
-        context=organization_panel,
-        order=50,
-    )
-    extensions.register_record_panel(
-        "country",
-        "membership-history",
-        template_name="analytics/panels/country_history.html",
-        context=country_panel,
-        order=50,
-    )
-
-
 class AnalyticsIndexView(PolicyMixin, View):
     """The analyses, and the membership data sets imported (what they cover, from where)."""
 
@@ -527,3 +508,153 @@ class NeighbourhoodView(PolicyMixin, View):
                 "filename": filename,
             },
         )
+
+
+class NetworkForm(forms.Form):
+    start = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    shares = forms.BooleanField(label=gettext_lazy("Count practices shared"), required=False)
+
+
+NETWORK_FORMATS = {
+    "graphml": "application/graphml+xml",
+    "csv": "text/csv; charset=utf-8",
+    "nodes.csv": "text/csv; charset=utf-8",
+    "svg": "image/svg+xml",
+    "png": "image/png",
+}
+COMMUNITY_COLOURS = charts.COLOURS
+
+
+class NetworkView(PolicyMixin, View):
+    """The engagement network of a period: an interactive graph, its measures, and downloads."""
+
+    def get(self, request, fmt=None):
+        from .api import network_period
+        from .landscape import graphml, network
+
+        form = NetworkForm(request.GET or None)
+        data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        first, last = network_period(data.get("start"), data.get("end"))
+        problem = ""
+        if last < first:
+            problem = _("“To” is before “from”.")
+            first, last = last, first
+        shares = data.get("shares", True) if form.is_bound else True
+        result = network(request.user, first, last, shares=shares)
+        name = f"network-{first.isoformat()}-{last.isoformat()}"
+        if fmt is not None:
+            if fmt not in NETWORK_FORMATS:
+                raise Http404
+            if fmt == "graphml":
+                body = graphml(result)
+            elif fmt in ("csv", "nodes.csv"):
+                out = io.StringIO()
+                writer = csv.writer(out)
+                if fmt == "csv":
+                    writer.writerow(["source", "target", "weight", "meetings", "shares"])
+                    for e in result.edges():
+                        writer.writerow(
+                            [
+                                e["source"].acronym,
+                                e["target"].acronym,
+                                e["weight"],
+                                e["meetings"],
+                                e["shares"],
+                            ]
+                        )
+                else:
+                    writer.writerow(
+                        ["organization", "name", "degree", "strength", "betweenness", "community"]
+                    )
+                    for row in result.nodes():
+                        o = row["organization"]
+                        writer.writerow(
+                            [
+                                o.acronym,
+                                o.name,
+                                row["degree"],
+                                row["strength"],
+                                round(row["betweenness"], 6),
+                                row["community"],
+                            ]
+                        )
+                body = out.getvalue().encode("utf-8")
+            else:
+                figure = self.figure(result)
+                body = charts.to_png(figure) if fmt == "png" else charts.to_svg_file(figure)
+            response = HttpResponse(body, content_type=NETWORK_FORMATS[fmt])
+            response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+            return response
+        nodes = result.nodes()
+        elements = {
+            "nodes": [
+                {
+                    "id": row["organization"].acronym,
+                    "name": row["organization"].name,
+                    "url": row["organization"].get_absolute_url(),
+                    "strength": row["strength"],
+                    "colour": COMMUNITY_COLOURS[row["community"] % len(COMMUNITY_COLOURS)],
+                }
+                for row in nodes
+            ],
+            "edges": [
+                {
+                    "source": e["source"].acronym,
+                    "target": e["target"].acronym,
+                    "weight": e["weight"],
+                }
+                for e in result.edges()
+            ],
+        }
+        return render(
+            request,
+            "analytics/network.html",
+            {
+                "form": form,
+                "problem": problem,
+                "first": first,
+                "last": last,
+                "shares": shares,
+                "nodes": nodes,
+                "edges": result.edges()[:50],
+                "edge_count": result.graph.number_of_edges(),
+                "elements": elements,
+                "query": request.GET.urlencode(),
+            },
+        )
+
+    @staticmethod
+    def figure(result):
+        labels = {node: result.organizations[node].acronym for node in result.graph.nodes}
+        communities = {node: m["community"] for node, m in result.metrics.items()}
+        return charts.network_drawing(
+            result.graph,
+            labels,
+            communities,
+            title=_("Engagement network, %(first)s – %(last)s")
+            % {"first": result.first.isoformat(), "last": result.last.isoformat()},
+        )
+
+
+def register_panels() -> None:
+    from accord.core import extensions
+
+    extensions.register_record_panel(
+        "organization",
+        "membership-history",
+        template_name="analytics/panels/membership_history.html",
+        context=organization_panel,
+        order=50,
+    )
+    extensions.register_record_panel(
+        "country",
+        "membership-history",
+        template_name="analytics/panels/country_history.html",
+        context=country_panel,
+        order=50,
+    )

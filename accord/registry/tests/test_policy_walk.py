@@ -193,6 +193,10 @@ def records(world):
         ],
         "overlap_download": [({"fmt": fmt}, None, {"norole"}) for fmt in ("svg", "png", "csv")],
         "neighbourhood_download": [({"fmt": fmt}, None, {"norole"}) for fmt in ("svg", "csv")],
+        "network_download": [
+            ({"fmt": fmt}, None, {"norole"})
+            for fmt in ("svg", "png", "graphml", "csv", "nodes.csv")
+        ],
     }
 
 
