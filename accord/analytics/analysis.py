@@ -146,3 +146,29 @@ def network_metrics(graph) -> dict:
         }
         for node in graph.nodes
     }
+
+
+ADVANTAGE_KINDS = ("mandate", "meeting", "practice", "action")
+
+
+def advantage(evidence: Iterable[tuple]) -> dict:
+    """(organization, theme) -> counts of each kind of evidence and their total (the score):
+    one for a mandate that covers the theme, one per meeting, practice and action on it."""
+    cells: dict = {}
+    for kind, organization, theme, _record, _title in evidence:
+        cell = cells.setdefault((organization, theme), dict.fromkeys(ADVANTAGE_KINDS, 0))
+        cell[kind] += 1
+    for cell in cells.values():
+        cell["score"] = sum(cell[kind] for kind in ADVANTAGE_KINDS)
+    return cells
+
+
+def best_on(cells: dict, theme, exclude=()) -> list[tuple]:
+    """(organization, cell) on one theme, strongest first: score, then meetings, practices."""
+    rows = [
+        (organization, cell)
+        for (organization, t), cell in cells.items()
+        if t == theme and organization not in exclude
+    ]
+    rows.sort(key=lambda r: (-r[1]["score"], -r[1]["meeting"], -r[1]["practice"], r[0]))
+    return rows

@@ -449,3 +449,88 @@ def network(request, query: Query[NetworkQuery]):
             for e in result.edges()
         ],
     }
+
+
+# ---------------------------------------------------------------- comparative advantage
+
+
+class AdvantageQuery(Schema):
+    theme: str | None = Field(
+        None, max_length=60, description="A theme's slug: who to work with on it, best first"
+    )
+    from_: Day | None = Field(
+        None, alias="from", description="First day (YYYY-MM-DD); five years before `to`"
+    )
+    to: Day | None = Field(None, description="Last day (YYYY-MM-DD); today if left out")
+
+
+class AdvantageCell(Schema):
+    organization: str
+    theme: str
+    score: int = Field(
+        ..., description="The evidence counted: mandate, meetings, practices, actions"
+    )
+    mandate: int
+    meetings: int
+    practices: int
+    actions: int
+
+
+class AdvantageOut(Schema):
+    first: datetime.date
+    last: datetime.date
+    count: int
+    items: list[AdvantageCell]
+
+
+def advantage_period(first, last) -> tuple[datetime.date, datetime.date]:
+    last = last or today()
+    if first is None:
+        try:
+            first = last.replace(year=last.year - 5)
+        except ValueError:  # 29 February
+            first = last.replace(year=last.year - 5, day=28)
+    return first, last
+
+
+@router.get("/analytics/advantage", response=AdvantageOut, tags=["analytics"])
+def advantage(request, query: Query[AdvantageQuery]):
+    """Organizations × themes from mandates, meetings, practices and actions the user may see;
+    with `theme`, the organizations to work with on it, strongest first (the home left out)."""
+    from accord.taxonomy.models import Theme
+
+    from .landscape import comparative_advantage
+
+    require_view(request)
+    user = request.user
+    first, last = advantage_period(query.from_, query.to)
+    if last < first:
+        raise invalid("to", "“to” is before “from”.", "query")
+    theme = None
+    if query.theme is not None:
+        theme = Theme.objects.visible_to(user).filter(slug=query.theme).first()
+        if theme is None:
+            raise invalid("theme", f"No theme “{query.theme}”.", "query")
+    result = comparative_advantage(user, first, last)
+
+    def cell(organization, theme, c):
+        return {
+            "organization": organization.acronym,
+            "theme": theme.slug,
+            "score": c["score"],
+            "mandate": c["mandate"],
+            "meetings": c["meeting"],
+            "practices": c["practice"],
+            "actions": c["action"],
+        }
+
+    if theme is not None:
+        items = [cell(o, theme, c) for o, c in result.best_on(theme)]
+    else:
+        items = [
+            cell(organization, t, c)
+            for organization, cells, _total in result.rows(limit=10_000)
+            for t, c in zip(result.themes, cells, strict=True)
+            if c is not None
+        ]
+    return {"first": first, "last": last, "count": len(items), "items": items}

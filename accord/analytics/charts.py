@@ -156,3 +156,40 @@ def network_drawing(graph, labels: dict, communities: dict, *, title: str = "") 
     )
     nx.draw_networkx_labels(graph, positions, labels=labels, ax=axes, font_size=8)
     return figure
+
+
+def matrix_chart(row_labels, column_labels, values, *, title: str = "", note: str = "") -> Figure:
+    """A rows × columns matrix of counts as a heat map, each cell written with its count."""
+    import numpy as np
+
+    data = np.array(values, dtype=float) if values else np.zeros((0, 0))
+    rows, columns = data.shape if data.size else (len(row_labels), len(column_labels))
+    figure = Figure(
+        figsize=(max(6, 0.42 * columns + 2.5), max(3, 0.32 * rows + 2.2)),
+        dpi=100,
+        layout="constrained",
+    )
+    axes = figure.add_subplot()
+    top = data.max() if data.size else 1
+    axes.imshow(
+        data if data.size else np.zeros((1, 1)), cmap="Blues", vmin=0, vmax=top or 1, aspect="auto"
+    )
+    axes.set_xticks(range(len(column_labels)), column_labels, rotation=60, ha="right", fontsize=7)
+    axes.set_yticks(range(len(row_labels)), row_labels, fontsize=8)
+    for i in range(rows):
+        for j in range(columns):
+            if data[i, j]:
+                axes.text(
+                    j,
+                    i,
+                    f"{int(data[i, j])}",
+                    ha="center",
+                    va="center",
+                    fontsize=6,
+                    color="white" if data[i, j] > 0.55 * top else "#212529",
+                )
+    if title:
+        axes.set_title(title, loc="left", fontsize=10)
+    if note:
+        figure.supxlabel(note, fontsize=7, color="#6c757d")
+    return figure

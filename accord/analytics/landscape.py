@@ -172,3 +172,74 @@ def graphml(result: Network) -> bytes:
     out = io.BytesIO()
     nx.write_graphml(export, out, encoding="utf-8")
     return out.getvalue()
+
+
+@dataclass
+class Advantage:
+    first: datetime.date
+    last: datetime.date
+    themes: list  # Theme, in the taxonomy's order
+    organizations: dict  # id -> Organization
+    cells: dict  # (organization id, theme id) -> counts and score
+    evidence: list  # (kind, organization id, theme id, record id, title)
+    home: Organization | None
+
+    def rows(self, limit: int = 40) -> list[tuple]:
+        """(organization, [cell or None per theme], total): the strongest organizations."""
+        totals: dict = {}
+        for (organization, _theme), cell in self.cells.items():
+            totals[organization] = totals.get(organization, 0) + cell["score"]
+        ranked = sorted(
+            (o for o in totals if o in self.organizations),
+            key=lambda o: (-totals[o], self.organizations[o].acronym.casefold()),
+        )[:limit]
+        return [
+            (
+                self.organizations[o],
+                [self.cells.get((o, theme.pk)) for theme in self.themes],
+                totals[o],
+            )
+            for o in ranked
+        ]
+
+    def best_on(self, theme) -> list[tuple]:
+        exclude = {self.home.pk} if self.home else set()
+        return [
+            (self.organizations[o], cell)
+            for o, cell in analysis.best_on(self.cells, theme.pk, exclude)
+            if o in self.organizations
+        ]
+
+    def evidence_of(self, organization, theme) -> list[tuple[str, int, str]]:
+        return sorted(
+            (kind, record, title)
+            for kind, o, t, record, title in self.evidence
+            if o == organization.pk and t == theme.pk
+        )
+
+
+def comparative_advantage(user, first: datetime.date, last: datetime.date) -> Advantage:
+    from accord.taxonomy.models import Theme
+
+    evidence = selectors.advantage_evidence(user, first, last)
+    cells = analysis.advantage(evidence)
+    organizations = (
+        Organization.objects.visible_to(user)
+        .only("pk", "acronym", "name")
+        .in_bulk({o for o, _t in cells})
+    )
+    used = {t for _o, t in cells}
+    themes = [
+        theme
+        for theme in Theme.objects.visible_to(user).select_related("parent").order_by("order")
+        if theme.pk in used
+    ]
+    return Advantage(
+        first=first,
+        last=last,
+        themes=themes,
+        organizations=organizations,
+        cells=cells,
+        evidence=evidence,
+        home=selectors.home_organization(user),
+    )

@@ -269,3 +269,62 @@ def share_groups(user, first: datetime.date, last: datetime.date) -> list[tuple[
         .values_list("practice__source_organization_id", "organization_id")
     )
     return [("shares", {source, recipient}) for source, recipient in rows if source != recipient]
+
+
+# ---------------------------------------------------------------- comparative advantage
+
+
+def advantage_evidence(
+    user, first: datetime.date, last: datetime.date, theme_ids=None
+) -> list[tuple[str, int, int, int, str]]:
+    """(kind, organization id, theme id, record id, title) of every piece of evidence the user
+    may see: a mandate theme; a meeting in the period (not cancelled) the organization hosted
+    or took part in, on the theme; a practice of the period it is the source of; an action it
+    owes, raised at a meeting of the period on the theme. Four queries, whatever the data."""
+    from accord.knowledge.models import Practice
+    from accord.meetings.choices import MeetingStatus
+    from accord.meetings.models import Action, Meeting
+
+    def themed(qs, path):
+        return qs if theme_ids is None else qs.filter(**{f"{path}__in": theme_ids})
+
+    rows: list[tuple] = []
+    mandates = themed(
+        Organization.objects.visible_to(user).filter(mandate_themes__isnull=False),
+        "mandate_themes",
+    ).values_list("pk", "mandate_themes", "acronym")
+    rows += [("mandate", org, theme, org, acronym) for org, theme, acronym in mandates]
+    meetings = themed(
+        Meeting.objects.visible_to(user)
+        .filter(start__date__gte=first, start__date__lte=last, themes__isnull=False)
+        .exclude(status=MeetingStatus.CANCELLED),
+        "themes",
+    ).values_list("pk", "title", "themes", "host_organization_id", "organizations__pk")
+    seen = set()
+    for pk, title, theme, host, participant in meetings:
+        for org in {host, participant} - {None}:
+            if (org, theme, pk) not in seen:
+                seen.add((org, theme, pk))
+                rows.append(("meeting", org, theme, pk, title))
+    practices = themed(
+        Practice.objects.visible_to(user).filter(
+            date__gte=first,
+            date__lte=last,
+            source_organization__isnull=False,
+            themes__isnull=False,
+        ),
+        "themes",
+    ).values_list("source_organization_id", "themes", "pk", "title")
+    rows += [("practice", org, theme, pk, title) for org, theme, pk, title in practices]
+    actions = themed(
+        Action.objects.visible_to(user).filter(
+            organization__isnull=False,
+            meeting__isnull=False,
+            meeting__themes__isnull=False,
+            meeting__start__date__gte=first,
+            meeting__start__date__lte=last,
+        ),
+        "meeting__themes",
+    ).values_list("organization_id", "meeting__themes", "pk", "title")
+    rows += [("action", org, theme, pk, title) for org, theme, pk, title in actions]
+    return rows

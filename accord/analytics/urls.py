@@ -10,6 +10,8 @@ urlpatterns = [
     path("overlap.<str:fmt>", views.OverlapView.as_view(), name="overlap_download"),
     path("neighbourhood/", views.NeighbourhoodView.as_view(), name="neighbourhood"),
     path("network/", views.NetworkView.as_view(), name="network"),
+    path("advantage/", views.AdvantageView.as_view(), name="advantage"),
+    path("advantage.<str:fmt>", views.AdvantageView.as_view(), name="advantage_download"),
     path("network.<str:fmt>", views.NetworkView.as_view(), name="network_download"),
     path(
         "neighbourhood.<str:fmt>",

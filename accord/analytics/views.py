@@ -641,6 +641,144 @@ class NetworkView(PolicyMixin, View):
         )
 
 
+class AdvantageForm(forms.Form):
+    start = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    theme = forms.CharField(label=gettext_lazy("Theme"), max_length=60, required=False)
+    organization = forms.CharField(max_length=20, required=False)
+
+
+ADVANTAGE_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "svg": "image/svg+xml",
+    "png": "image/png",
+}
+EVIDENCE_URLS = {
+    "meeting": "meetings:meeting_detail",
+    "practice": "knowledge:practice_detail",
+    "action": "meetings:action_detail",
+}
+
+
+class AdvantageView(PolicyMixin, View):
+    """Comparative advantage: organizations × themes with the evidence behind each cell, and
+    who to work with on a theme."""
+
+    def get(self, request, fmt=None):
+        from django.urls import NoReverseMatch, reverse
+
+        from .api import advantage_period
+        from .landscape import comparative_advantage
+
+        form = AdvantageForm(request.GET or None)
+        data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        first, last = advantage_period(data.get("start"), data.get("end"))
+        problem = ""
+        if last < first:
+            problem = _("“To” is before “from”.")
+            first, last = last, first
+        result = comparative_advantage(request.user, first, last)
+        rows = result.rows()
+        name = f"advantage-{first.isoformat()}-{last.isoformat()}"
+        if fmt is not None:
+            if fmt not in ADVANTAGE_FORMATS:
+                raise Http404
+            if fmt == "csv":
+                out = io.StringIO()
+                writer = csv.writer(out)
+                writer.writerow(
+                    [
+                        "organization",
+                        "theme",
+                        "score",
+                        "mandate",
+                        "meetings",
+                        "practices",
+                        "actions",
+                    ]
+                )
+                for organization, cells, _total in result.rows(limit=10_000):
+                    for theme, c in zip(result.themes, cells, strict=True):
+                        if c:
+                            writer.writerow(
+                                [
+                                    organization.acronym,
+                                    theme.slug,
+                                    c["score"],
+                                    c["mandate"],
+                                    c["meeting"],
+                                    c["practice"],
+                                    c["action"],
+                                ]
+                            )
+                body = out.getvalue().encode("utf-8")
+            else:
+                figure = charts.matrix_chart(
+                    [o.acronym for o, _c, _t in rows],
+                    [t.display_name for t in result.themes],
+                    [[c["score"] if c else 0 for c in cells] for _o, cells, _t in rows],
+                    title=_("Evidence by organization and theme, %(first)s – %(last)s")
+                    % {"first": first.isoformat(), "last": last.isoformat()},
+                    note=_("One for a mandate, one per meeting, practice and action."),
+                )
+                body = charts.to_png(figure) if fmt == "png" else charts.to_svg_file(figure)
+            response = HttpResponse(body, content_type=ADVANTAGE_FORMATS[fmt])
+            response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+            return response
+        top = max((c["score"] for c in result.cells.values()), default=1) or 1
+        table = [
+            (
+                organization,
+                [
+                    (theme, c, round(0.12 + 0.78 * c["score"] / top, 2) if c else 0)
+                    for theme, c in zip(result.themes, cells, strict=True)
+                ],
+                total,
+            )
+            for organization, cells, total in rows
+        ]
+        theme = next((t for t in result.themes if t.slug == data.get("theme")), None)
+        chosen = None
+        best = []
+        if theme is not None:
+            best = result.best_on(theme)[:10]
+            key = (data.get("organization") or "").casefold()
+            organization = next(
+                (o for o in result.organizations.values() if o.acronym.casefold() == key), None
+            )
+            if organization is not None:
+                evidence = []
+                for kind, record, title in result.evidence_of(organization, theme):
+                    url = None
+                    if kind in EVIDENCE_URLS:
+                        try:
+                            url = reverse(EVIDENCE_URLS[kind], args=[record])
+                        except NoReverseMatch:
+                            url = None
+                    evidence.append((kind, title, url))
+                chosen = {"organization": organization, "evidence": evidence}
+        return render(
+            request,
+            "analytics/advantage.html",
+            {
+                "form": form,
+                "problem": problem,
+                "first": first,
+                "last": last,
+                "themes": result.themes,
+                "table": table,
+                "theme": theme,
+                "best": best,
+                "chosen": chosen,
+                "query": request.GET.urlencode(),
+            },
+        )
+
+
 def register_panels() -> None:
     from accord.core import extensions
 

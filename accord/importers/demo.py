@@ -35,6 +35,7 @@ from accord.registry.models import (
     Partnership,
     Person,
 )
+from accord.taxonomy.models import Theme
 
 DEMO_FILE = Path(__file__).parent / "data" / "osce_demo.yaml"
 SOURCE = "OSCE demo workspace"
@@ -92,6 +93,7 @@ def parse(path: Path = DEMO_FILE) -> dict:
     if not isinstance(data, dict):
         raise DemoDataError(path, ["the file must hold a mapping at the top"])
     countries = set(Country.objects.values_list("iso3", flat=True))
+    theme_slugs = set(Theme.objects.values_list("slug", flat=True))
     documents = []
     for i, row in enumerate(data.get("framework_documents") or []):
         where = f"framework_documents[{i}] ({row.get('key')})"
@@ -134,8 +136,12 @@ def parse(path: Path = DEMO_FILE) -> dict:
                 "description": (row.get("description") or "").strip(),
                 "source": row.get("source") or "",
                 "cow_ioname": row.get("cow_ioname") or "",
+                "mandate_themes": sorted(row.get("mandate_themes") or []),
             }
         )
+        unknown = sorted(set(row.get("mandate_themes") or []) - theme_slugs)
+        if unknown:
+            problems.append(f"{where}: unknown mandate theme “{unknown[0]}”")
         for j, spell in enumerate(row.get("members") or []):
             at = f"{where}.members[{j}] ({spell.get('country')})"
             if spell.get("country") not in countries:
@@ -294,16 +300,24 @@ def load_demo(*, actor=None, path: Path = DEMO_FILE) -> LoadReport:
             )
             report.count("updated", "framework documents")
 
-    organizations = {o.acronym: o for o in Organization.objects.all()}
+    organizations = {o.acronym: o for o in Organization.objects.prefetch_related("mandate_themes")}
+    themes = {t.slug: t for t in Theme.objects.all()}
     for row in data["organizations"]:
         fields = {**row, "headquarters_country": country_objs.get(row["headquarters_country"])}
+        mandate = fields.pop("mandate_themes")
         existing = organizations.get(row["acronym"])
         if existing is None:
             if row["acronym"] == data["home"]:
                 fields["is_home"] = not Organization.objects.filter(is_home=True).exists()
-            organizations[row["acronym"]] = services.organization_create(actor=actor, **fields)
+            organizations[row["acronym"]] = services.organization_create(
+                actor=actor, mandate_themes=[themes[slug] for slug in mandate], **fields
+            )
             report.count("created", "organizations")
-        elif changes := _differs(existing, fields):
+            continue
+        changes = _differs(existing, fields)
+        if sorted(t.slug for t in existing.mandate_themes.all()) != mandate:
+            changes["mandate_themes"] = [themes[slug] for slug in mandate]
+        if changes:
             organizations[row["acronym"]] = services.organization_update(
                 actor=actor, organization=existing, expected_version=None, **changes
             )

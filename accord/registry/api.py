@@ -132,6 +132,7 @@ class OrganizationOut(Schema):
     identifiers: list[str] = Field(
         ..., description="What other registers call it, as scheme:value (cow-igo:NATO)"
     )
+    mandate_themes: list[str] = Field(..., description="Slugs of the themes its mandate covers")
     is_home: bool
     version: int
 
@@ -143,6 +144,10 @@ class OrganizationOut(Schema):
     def resolve_identifiers(obj):
         return [str(identifier) for identifier in obj.identifiers.all()]
 
+    @staticmethod
+    def resolve_mandate_themes(obj):
+        return sorted(theme.slug for theme in obj.mandate_themes.all())
+
 
 class OrganizationListOut(OrganizationOut):
     member_count: int
@@ -150,6 +155,7 @@ class OrganizationListOut(OrganizationOut):
 
 
 FormerName = Annotated[str, Field(max_length=200)]
+ThemeSlug = Annotated[str, Field(min_length=1, max_length=60)]
 ACRONYM_HELP = "Starts with a letter; letters and digits with single - & . _ between them"
 
 
@@ -166,6 +172,9 @@ class OrganizationIn(Schema):
     description: str = text(Organization, "description")
     source: str = text(Organization, "source")
     cow_ioname: str = text(Organization, "cow_ioname")
+    mandate_themes: list[ThemeSlug] = Field(
+        [], max_length=LIST_MAX, description="Slugs of the themes its mandate covers"
+    )
     is_home: StrictBool = False
 
 
@@ -185,6 +194,9 @@ class OrganizationPatch(Schema):
     description: str | None = text(Organization, "description", None)
     source: str | None = text(Organization, "source", None)
     cow_ioname: str | None = text(Organization, "cow_ioname", None)
+    mandate_themes: list[ThemeSlug] | None = Field(
+        None, max_length=LIST_MAX, description="Slugs of the themes its mandate covers"
+    )
     is_home: StrictBool | None = None
 
 
@@ -490,7 +502,7 @@ def organization_list(request, filters: Query[OrganizationFilters]):
     if filters.identifier:
         scheme, value = filters.identifier.split(":", 1)
         qs = qs.filter(identifiers__scheme=scheme, identifiers__value__iexact=value.strip())
-    return qs.order_by("acronym").prefetch_related("identifiers")
+    return qs.order_by("acronym").prefetch_related("identifiers", "mandate_themes")
 
 
 @router.get("/organizations/{key}", response=OrganizationOut, tags=["organizations"])
@@ -500,6 +512,15 @@ def organization_detail(request, key: str):
 
 
 def organization_fields(user, data: dict) -> dict:
+    if "mandate_themes" in data:
+        from accord.taxonomy.models import Theme
+
+        slugs = data["mandate_themes"] or []
+        themes = list(Theme.objects.visible_to(user).filter(slug__in=slugs))
+        missing = sorted(set(slugs) - {theme.slug for theme in themes})
+        if missing:
+            raise invalid("mandate_themes", f"No theme “{missing[0]}”.")
+        data["mandate_themes"] = themes
     if "headquarters_country" in data:
         # Empty or null: no headquarters country.
         code = data["headquarters_country"]

@@ -76,6 +76,7 @@ class OrganizationForm(VersionedModelForm):
             "dissolved",
             "website",
             "description",
+            "mandate_themes",
             "source",
             "cow_ioname",
             "is_home",
@@ -83,6 +84,7 @@ class OrganizationForm(VersionedModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "headquarters_country": Picker(kind="countries"),
+            "mandate_themes": MultiPicker(kind="themes"),
         }
 
 

@@ -181,6 +181,13 @@ class Organization(VersionedModel):
     dissolved = models.PositiveSmallIntegerField(_("dissolved (year)"), null=True, blank=True)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    # The themes its mandate covers (what comparative advantage starts from).
+    mandate_themes = models.ManyToManyField(
+        "taxonomy.Theme",
+        blank=True,
+        related_name="mandated_organizations",
+        verbose_name=_("mandate themes"),
+    )
     source = models.CharField(
         _("source"), max_length=500, blank=True, help_text=_("Where these facts come from.")
     )
@@ -199,7 +206,7 @@ class Organization(VersionedModel):
     search_text = models.TextField(_("search names"), blank=True, default="", editable=False)
 
     objects = OrganizationQuerySet.as_manager()
-    history = History(excluded_fields=["search_text"])
+    history = History(excluded_fields=["search_text"], m2m_fields=["mandate_themes"])
 
     class Meta:
         ordering = ["acronym"]

@@ -29,11 +29,11 @@ def check_one_home(organization: Organization) -> None:
 
 
 @transaction.atomic
-def organization_create(*, actor, **fields) -> Organization:
+def organization_create(*, actor, mandate_themes=(), **fields) -> Organization:
     core.require_editor(actor)
     organization = Organization(**fields)
     check_one_home(organization)
-    return core.create(organization, actor=actor)
+    return core.create(organization, actor=actor, m2m={"mandate_themes": mandate_themes})
 
 
 def check_founding_move(organization: Organization, founded) -> None:
@@ -76,7 +76,13 @@ def check_founding_move(organization: Organization, founded) -> None:
 
 @transaction.atomic
 def organization_update(
-    *, actor, organization: Organization, expected_version: int | None, reason: str = "", **fields
+    *,
+    actor,
+    organization: Organization,
+    expected_version: int | None,
+    reason: str = "",
+    mandate_themes=None,
+    **fields,
 ) -> Organization:
     core.require_editor(actor)
     probe = Organization(pk=organization.pk, is_home=fields.get("is_home", organization.is_home))
@@ -84,7 +90,12 @@ def organization_update(
     if "founded" in fields:
         check_founding_move(organization, fields["founded"])
     return core.update(
-        organization, actor=actor, fields=fields, expected_version=expected_version, reason=reason
+        organization,
+        actor=actor,
+        fields=fields,
+        expected_version=expected_version,
+        reason=reason,
+        m2m={"mandate_themes": mandate_themes},
     )
 
 

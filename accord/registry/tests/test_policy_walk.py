@@ -193,6 +193,7 @@ def records(world):
         ],
         "overlap_download": [({"fmt": fmt}, None, {"norole"}) for fmt in ("svg", "png", "csv")],
         "neighbourhood_download": [({"fmt": fmt}, None, {"norole"}) for fmt in ("svg", "csv")],
+        "advantage_download": [({"fmt": fmt}, None, {"norole"}) for fmt in ("svg", "png", "csv")],
         "network_download": [
             ({"fmt": fmt}, None, {"norole"})
             for fmt in ("svg", "png", "graphml", "csv", "nodes.csv")
