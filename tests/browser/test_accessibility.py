@@ -21,6 +21,11 @@ PAGES = [
     "/partnerships/",
     "/people/",
     "/documents/",
+    "/analytics/",
+    "/analytics/overlap/",
+    "/analytics/neighbourhood/",
+    "/analytics/network/",
+    "/analytics/advantage/",
 ]
 
 

@@ -28,6 +28,11 @@ PAGES = [
     "/knowledge/requests/",
     "/knowledge/commitments/",
     "/search/?q=OSCE",
+    "/analytics/",
+    "/analytics/overlap/",
+    "/analytics/neighbourhood/",
+    "/analytics/network/",
+    "/analytics/advantage/",
 ]
 LANGUAGES = ["en", "fr", "de", "it", "ru", "es"]
 
