@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accord.core import services as core
@@ -63,6 +63,7 @@ STATE_COLUMNS = ("ccode", "year", "state")
 # The membership codes of both files. -9: no information for a year; -1: the state was not in
 # the system, or the IGO did not exist; blank: two cells of the source (see its README).
 CODES = {"0": 0, "1": 1, "2": 2, "3": 3, "-9": 0, "-1": 0, "": 0}
+VALID_CELLS = frozenset(CODES)
 STATUS = {1: SourceStatus.FULL, 2: SourceStatus.ASSOCIATE, 3: SourceStatus.OBSERVER}
 MAX_PROBLEMS = 50
 ORGANIZATION_SOURCE = "COW IGO v3.0 (Pevehouse et al. 2020)"
@@ -145,7 +146,19 @@ class Mapping:
     periods: dict[int, list[tuple[int | None, int | None, str]]]
     names: dict[int, str]
 
+    def __post_init__(self):
+        # The states with one country in every year (all but those COW codes across a
+        # dissolution): answered without looking at years.
+        self.simple = {
+            ccode: spans[0][2]
+            for ccode, spans in self.periods.items()
+            if len(spans) == 1 and spans[0][0] is None and spans[0][1] is None
+        }
+
     def country(self, ccode: int, year: int) -> str | None:
+        code = self.simple.get(ccode)
+        if code is not None:
+            return code
         for first, last, code in self.periods.get(ccode, ()):
             if (first is None or year >= first) and (last is None or year <= last):
                 return code
@@ -309,6 +322,7 @@ def _read_states(path, text, mapping, problems) -> dict[str, tuple[int, set[int]
         return states
     width = len(first[1])
     igo_positions = [i for c, i in index.items() if c not in STATE_COLUMNS]
+    igo_start = max(index[c] for c in STATE_COLUMNS) + 1
     for line, row in rows:
         if len(row) != width:
             problems.add(name, line, None, "", f"{len(row)} fields where the header has {width}")
@@ -353,6 +367,8 @@ def _read_states(path, text, mapping, problems) -> dict[str, tuple[int, set[int]
             )
             continue
         states.setdefault(state, (ccode, set()))[1].add(year)
+        if set(row[igo_start:]) <= VALID_CELLS:
+            continue  # every code is a plain one: the usual case, checked at C speed
         for position in igo_positions:
             if row[position].strip() not in CODES:
                 header = first[1][position]
@@ -398,6 +414,8 @@ def _read_igos(path, text, states, mapping, problems, progress) -> tuple[dict, l
         return igos, columns, ccodes
     width = len(header)
     acronym = re.compile(ACRONYM_PATTERN)
+    # Only the states whose country depends on the year can lack one in a year.
+    split_columns = [j for j, ccode in enumerate(ccodes) if ccode not in mapping.simple]
     total = text.count("\n")
     for line, row in rows:
         if progress and line % 500 == 0:
@@ -421,6 +439,16 @@ def _read_igos(path, text, states, mapping, problems, progress) -> tuple[dict, l
                 name, line, index["year"] + 1, "year", f"“{row[index['year']][:20]}” is not a year"
             )
             continue
+        cells = row[positions[0] : positions[-1] + 1] if positions else []
+        if set(cells) <= VALID_CELLS:
+            codes = bytes(map(CODES.__getitem__, cells))
+            unmapped = next(
+                (j for j in split_columns if codes[j] and mapping.country(ccodes[j], year) is None),
+                None,
+            )
+            if unmapped is None:
+                _keep(igos, ioname, year, codes, row, index, name, line, problems)
+                continue
         codes = bytearray()
         for position, column, ccode in zip(positions, columns, ccodes, strict=True):
             code = CODES.get(row[position].strip())
@@ -445,23 +473,28 @@ def _read_igos(path, text, states, mapping, problems, progress) -> tuple[dict, l
                 break
             codes.append(code)
         else:
-            igo = igos.get(ioname)
-            if igo is None:
-                sdate = _int(row[index["sdate"]])
-                dead = row[index["deaddate"]].strip()
-                igo = igos[ioname] = Igo(
-                    ioname=ioname,
-                    name=unicodedata.normalize("NFC", row[index["orgname"]]).strip(),
-                    long_name=row[index["longorgname"]].strip() if "longorgname" in index else "",
-                    founded=sdate,
-                    dissolved=_int(dead) if dead else None,
-                )
-                if not igo.name:
-                    problems.add(name, line, index["orgname"] + 1, "orgname", "no name")
-            if year in igo.years:
-                problems.add(name, line, index["year"] + 1, "year", f"{ioname} {year} twice")
-            igo.years[year] = bytes(codes)
+            _keep(igos, ioname, year, bytes(codes), row, index, name, line, problems)
     return igos, columns, ccodes
+
+
+def _keep(igos, ioname, year, codes, row, index, name, line, problems) -> None:
+    """Keep one checked row of the IGO-year file."""
+    igo = igos.get(ioname)
+    if igo is None:
+        sdate = _int(row[index["sdate"]])
+        dead = row[index["deaddate"]].strip()
+        igo = igos[ioname] = Igo(
+            ioname=ioname,
+            name=unicodedata.normalize("NFC", row[index["orgname"]]).strip(),
+            long_name=row[index["longorgname"]].strip() if "longorgname" in index else "",
+            founded=sdate,
+            dissolved=_int(dead) if dead else None,
+        )
+        if not igo.name:
+            problems.add(name, line, index["orgname"] + 1, "orgname", "no name")
+    if year in igo.years:
+        problems.add(name, line, index["year"] + 1, "year", f"{ioname} {year} twice")
+    igo.years[year] = codes
 
 
 def read_directory(
@@ -502,11 +535,17 @@ def read_directory(
 def spells(data: CowData, mapping: Mapping) -> list[tuple[str, str, str, int, int]]:
     """(ioname, country code, status, first year, last year): runs of consecutive years in
     which a state held one status in an IGO and mapped to one country."""
+    import numpy as np
+
     result = []
     for igo in data.igos.values():
         years = sorted(igo.years)
-        for column, ccode in enumerate(data.ccodes):
-            run = None  # [code, status, first, last]
+        table = np.frombuffer(b"".join(igo.years[y] for y in years), dtype=np.uint8)
+        table = table.reshape(len(years), len(data.ccodes))
+        # Most states were never members of most IGOs: only the columns with a code walk.
+        for column in np.flatnonzero(table.any(axis=0)).tolist():
+            ccode = data.ccodes[column]
+            run = None  # [country, code, first, last]
             for year in years:
                 code = igo.years[year][column]
                 country = mapping.country(ccode, year) if code else None
@@ -597,7 +636,8 @@ def _countries(mapping: Mapping, codes: set[str], actor, report: ImportReport) -
 
 
 def _organizations(data: CowData, actor, report: ImportReport) -> dict[str, int]:
-    """Organization id by COW code: matched by identifier, COW code, acronym or name."""
+    """Organization id by COW code: matched by identifier, COW code, acronym or name; the rest
+    created in bulk, each with its first history entry and its search entry."""
     by_identifier = dict(
         OrganizationIdentifier.objects.filter(scheme=IDENTIFIER_SCHEME).values_list(
             "value", "organization_id"
@@ -614,7 +654,7 @@ def _organizations(data: CowData, actor, report: ImportReport) -> dict[str, int]
             by_name.setdefault(_folded(name), o)
     taken = set(by_identifier.values())
     ids: dict[str, int] = {}
-    new_identifiers = []
+    new: dict[str, Organization] = {}
     for ioname, igo in sorted(data.igos.items()):
         if ioname in by_identifier:
             ids[ioname] = by_identifier[ioname]
@@ -625,38 +665,61 @@ def _organizations(data: CowData, actor, report: ImportReport) -> dict[str, int]
         if match is not None and match.pk in taken:
             match = None  # another IGO already holds it: never two IGOs on one organization
         if match is None:
-            organization = core.create(
-                Organization(
-                    acronym=ioname,
-                    name=igo.name[:200],
-                    kind="other",
-                    founded=igo.founded,
-                    dissolved=igo.dissolved
-                    if igo.dissolved and (not igo.founded or igo.dissolved >= igo.founded)
-                    else None,
-                    source=ORGANIZATION_SOURCE,
-                    cow_ioname=ioname,
-                    former_names=[igo.long_name[:200]]
-                    if igo.long_name and _folded(igo.long_name) != _folded(igo.name)
-                    else [],
-                ),
-                actor=actor,
-                reason=f"Imported from {DATASET_NAME}",
+            acronym = ioname if key not in by_acronym else f"{ioname}-COW"[:20]
+            new[ioname] = Organization(
+                acronym=acronym,
+                name=igo.name[:200],
+                kind="other",
+                founded=igo.founded,
+                dissolved=igo.dissolved
+                if igo.dissolved and (not igo.founded or igo.dissolved >= igo.founded)
+                else None,
+                source=ORGANIZATION_SOURCE,
+                cow_ioname=ioname,
+                former_names=[igo.long_name[:200]]
+                if igo.long_name and _folded(igo.long_name) != _folded(igo.name)
+                else [],
             )
-            report.organizations_created += 1
-            pk = organization.pk
         else:
             report.organizations_matched += 1
             if match.acronym != ioname:
                 report.matched[ioname] = match.acronym
-            pk = match.pk
-        taken.add(pk)
-        ids[ioname] = pk
-        new_identifiers.append(
+            ids[ioname] = match.pk
+            taken.add(match.pk)
+    if new:
+        ids.update(_create_organizations(new, actor))
+        report.organizations_created = len(new)
+    OrganizationIdentifier.objects.bulk_create(
+        [
             OrganizationIdentifier(organization_id=pk, scheme=IDENTIFIER_SCHEME, value=ioname)
-        )
-    OrganizationIdentifier.objects.bulk_create(new_identifiers)
+            for ioname, pk in ids.items()
+            if ioname not in by_identifier
+        ]
+    )
     return ids
+
+
+def _create_organizations(new: dict[str, Organization], actor) -> dict[str, int]:
+    """Create the organizations in bulk, as the services would one by one: checked, with the
+    names the search looks for, a first history entry each, and their search entries."""
+    from accord.registry.names import organization_search_text
+    from accord.search import index
+
+    core.require_editor(actor)
+    for organization in new.values():
+        organization.full_clean(validate_unique=False, validate_constraints=False)
+        organization.search_text = organization_search_text(organization)
+    created = Organization.objects.bulk_create(new.values(), batch_size=500)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    Organization.history.bulk_history_create(
+        created,
+        batch_size=500,
+        default_user=user,
+        default_change_reason=f"Imported from {DATASET_NAME}",
+    )
+    for kind in index.kinds_of(Organization):
+        index.reindex_records(kind, [o.pk for o in created])
+    return {ioname: organization.pk for ioname, organization in zip(new, created, strict=True)}
 
 
 def import_cow(
@@ -712,24 +775,18 @@ def import_cow(
             dataset, _created = Dataset.objects.update_or_create(key=DATASET_KEY, defaults=values)
         for start in range(0, len(gone), 5000):
             SourceMembership.objects.filter(pk__in=gone[start : start + 5000]).delete()
+        # Plain rows: executemany, not model instances (19,000 of them on a first import).
+        table = SourceMembership._meta.db_table
+        # The table name is the model's; the values are parameters.
+        columns = "dataset_id, organization_id, country_id, status, first_year, last_year"
+        sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)"  # noqa: S608
         total = len(new)
         batch = 5000
-        for start in range(0, total, batch):
-            SourceMembership.objects.bulk_create(
-                [
-                    SourceMembership(
-                        dataset=dataset,
-                        organization_id=org,
-                        country_id=country,
-                        status=status,
-                        first_year=first,
-                        last_year=last,
-                    )
-                    for org, country, status, first, last in new[start : start + batch]
-                ]
-            )
-            if progress:
-                progress("Writing", min(start + batch, total), total)
+        with connection.cursor() as cursor:
+            for start in range(0, total, batch):
+                cursor.executemany(sql, [(dataset.pk, *row) for row in new[start : start + batch]])
+                if progress:
+                    progress("Writing", min(start + batch, total), total)
     return report
 
 

@@ -84,6 +84,12 @@ def test_the_import_reproduces_every_igo_year_and_keeps_historical_states(tmp_pa
         1980,
         cow.ORGANIZATION_SOURCE,
     )
+    # Created in bulk, as the services would: a first history entry, and found by the search.
+    entry = created.history.get()
+    assert (entry.history_type, entry.history_change_reason) == ("+", "Imported from COW IGO v3.0")
+    from accord.search.models import SearchEntry
+
+    assert SearchEntry.objects.filter(object_id=created.pk, title__contains="TESTO").exists()
     dataset = Dataset.objects.get()
     assert (dataset.key, dataset.first_year, dataset.last_year) == ("cow-igo-v3", 1988, 1993)
     assert set(dataset.files) == {"igo_year_formatv3.csv.gz", "state_year_formatv3.csv.gz"}
