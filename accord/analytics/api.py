@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.http import Http404
@@ -18,6 +19,17 @@ from accord.registry.querysets import today
 from . import analysis, selectors
 
 router = Router()
+
+
+def require_staff(request) -> None:
+    """The analyses are for the home organization's staff: a partner's focal point gets 403."""
+    from .views import for_staff
+
+    require_view(request)
+    if not for_staff(request.user):
+        raise PermissionDenied("The analyses are for the home organization's staff.")
+
+
 YEAR_MIN = 1000
 YEAR_MAX = 2200
 YEARS_MAX = 500
@@ -180,7 +192,7 @@ def overlap_matrix(user, organizations, source: str, day: datetime.date) -> dict
 @router.get("/analytics/overlap", response=OverlapMatrixOut, tags=["analytics"])
 def overlap(request, query: Query[OverlapQuery]):
     """The full members shared by each pair of organizations on a day (count and Jaccard)."""
-    require_view(request)
+    require_staff(request)
     user = request.user
     keys = [key.strip() for key in query.orgs.split(",") if key.strip()]
     if not 2 <= len(keys) <= ORGS_MAX:
@@ -214,7 +226,7 @@ class BridgesOut(Schema):
 @router.get("/analytics/bridges", response=BridgesOut, tags=["analytics"])
 def bridges(request, query: Query[BridgesQuery]):
     """The bridge states: full members of both organizations on a day."""
-    require_view(request)
+    require_staff(request)
     user = request.user
     a = registry_ref(user, query.a, "a")
     b = registry_ref(user, query.b, "b")
@@ -269,7 +281,7 @@ class StatePairOut(Schema):
 @router.get("/analytics/state-pair", response=StatePairOut, tags=["analytics"])
 def state_pair(request, query: Query[StatePairQuery]):
     """The organizations two states are both full members of on a day."""
-    require_view(request)
+    require_staff(request)
     user = request.user
     codes = [code.strip() for code in query.states.split(",") if code.strip()]
     if len(codes) != 2:
@@ -337,7 +349,7 @@ def neighbourhood(request, query: Query[NeighbourhoodQuery]):
     organizations they are full members of, and the home organization's partnerships."""
     from .landscape import neighbourhood as compute
 
-    require_view(request)
+    require_staff(request)
     user = request.user
     source = checked_source(user, query.source)
     result = compute(user, query.as_of or today(), source)
@@ -417,7 +429,7 @@ def network(request, query: Query[NetworkQuery]):
     over a period: degree, strength, betweenness and communities (Louvain)."""
     from .landscape import network as compute
 
-    require_view(request)
+    require_staff(request)
     first, last = network_period(query.from_, query.to)
     if last < first:
         raise invalid("to", "“to” is before “from”.", "query")
@@ -501,7 +513,7 @@ def advantage(request, query: Query[AdvantageQuery]):
 
     from .landscape import comparative_advantage
 
-    require_view(request)
+    require_staff(request)
     user = request.user
     first, last = advantage_period(query.from_, query.to)
     if last < first:

@@ -20,12 +20,15 @@ class AnalyticsConfig(AppConfig):
 
         from accord.core import extensions
 
+        from .views import for_staff
+
         extensions.register_nav_entry(
             "analytics",
             label=_("Analytics"),
             url_name="analytics:index",
             prefix="/analytics",
             order=90,
+            visible=for_staff,
         )
 
         # "Membership over time" on an organization's page (views.py).

@@ -7,6 +7,7 @@ import datetime
 import io
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.http import Http404, HttpResponse
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from accord.core import policy
 from accord.core.views import PolicyMixin
 from accord.registry import selectors as registry
 from accord.registry.models import Country, Organization
@@ -25,6 +27,21 @@ from .compare import compare
 from .models import Dataset
 
 FORMATS = {"svg": "image/svg+xml", "png": "image/png", "csv": "text/csv; charset=utf-8"}
+
+
+def for_staff(user) -> bool:
+    """The analyses are the home organization's: every role but a partner's focal point, who
+    sees only what is shared with their organization and would get a misleading landscape."""
+    return policy.can_view(user) and policy.partner_organization_id(user) is None
+
+
+class StaffMixin(PolicyMixin):
+    """An analysis page: a role, and not a partner's focal point (a 403 for them)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if policy.can_view(request.user) and not for_staff(request.user):
+            raise PermissionDenied(_("The analyses are for the home organization's staff."))
+        return super().dispatch(request, *args, **kwargs)
 
 
 def history_series(user, organization) -> tuple[list[charts.Series], list[dict], list, str]:
@@ -267,7 +284,7 @@ def default_organizations(user) -> list[str]:
     return list(rows)
 
 
-class OverlapView(PolicyMixin, View):
+class OverlapView(StaffMixin, View):
     """Overlap of organizations' full members on a day: the heat map (count and Jaccard), the
     bridge states of a pair, and the organizations two states share."""
 
@@ -413,7 +430,7 @@ class OverlapView(PolicyMixin, View):
         return response
 
 
-class AnalyticsIndexView(PolicyMixin, View):
+class AnalyticsIndexView(StaffMixin, View):
     """The analyses, and the membership data sets imported (what they cover, from where)."""
 
     def get(self, request):
@@ -439,7 +456,7 @@ class NeighbourhoodForm(forms.Form):
 NEIGHBOURHOOD_FORMATS = {"svg": "image/svg+xml", "csv": "text/csv; charset=utf-8"}
 
 
-class NeighbourhoodView(PolicyMixin, View):
+class NeighbourhoodView(StaffMixin, View):
     """The spillover neighbourhood on a map and in a table, with its downloads."""
 
     def get(self, request, fmt=None):
@@ -530,7 +547,7 @@ NETWORK_FORMATS = {
 COMMUNITY_COLOURS = charts.COLOURS
 
 
-class NetworkView(PolicyMixin, View):
+class NetworkView(StaffMixin, View):
     """The engagement network of a period: an interactive graph, its measures, and downloads."""
 
     def get(self, request, fmt=None):
@@ -664,7 +681,7 @@ EVIDENCE_URLS = {
 }
 
 
-class AdvantageView(PolicyMixin, View):
+class AdvantageView(StaffMixin, View):
     """Comparative advantage: organizations × themes with the evidence behind each cell, and
     who to work with on a theme."""
 

@@ -70,7 +70,7 @@ def test_the_overlap_api_by_hand(three, client_for, world):
 
 @pytest.mark.django_db
 def test_bridges_and_the_organizations_two_states_share(three, client_for, world):
-    client = client_for(world.users.partner)
+    client = client_for(world.users.viewer)
     body = client.get("/api/v1/analytics/bridges", {"a": "XO", "b": "YO", "as_of": "2020-01-01"})
     assert body.json()["count"] == 2
     assert [s["iso3"] for s in body.json()["items"]] == ["CHN", "RUS"]
@@ -150,3 +150,33 @@ def test_the_overlap_page_and_its_downloads(three, client_for, world):
     editor = client_for(world.users.editor).get("/analytics/overlap/").content.decode()
     assert 'value="OSCE,SCO,UN"' in editor
     assert Organization.objects.filter(acronym__in=["OSCE", "SCO", "UN"]).count() == 3
+
+
+@pytest.mark.django_db
+def test_the_analyses_are_for_the_home_organizations_staff(world, client_for):
+    """A partner's focal point sees only what is shared with them: a landscape drawn from that
+    would mislead, so the analyses answer 403 and are not in their menu."""
+    partner = client_for(world.users.partner)
+    for path in (
+        "/analytics/",
+        "/analytics/overlap/",
+        "/analytics/neighbourhood/",
+        "/analytics/network/",
+        "/analytics/advantage/",
+        "/analytics/overlap.csv",
+    ):
+        assert partner.get(path).status_code == 403, path
+    for path in (
+        "overlap?orgs=OSCE,UN",
+        "bridges?a=OSCE&b=UN",
+        "state-pair?states=FRA,RUS",
+        "neighbourhood",
+        "network",
+        "advantage",
+    ):
+        assert partner.get(f"/api/v1/analytics/{path}").status_code == 403, path
+    assert 'href="/analytics/"' not in partner.get("/").content.decode()
+    viewer = client_for(world.users.viewer)
+    assert 'href="/analytics/"' in viewer.get("/").content.decode()
+    # Membership history is reference data: the partner reads it.
+    assert partner.get("/api/v1/organizations/UN/membership-history").status_code == 200

@@ -90,6 +90,11 @@ EDITOR_ONLY_API = {"/api/v1/deleted"}
 # health, which counted from the few records shared with one partner would mislead
 # (accord/meetings/health.py).
 STAFF_ONLY_API_SUFFIXES = ("/engagement",)
+# The analyses (accord/analytics/): pages and API for the home organization's staff too.
+STAFF_ONLY_API_PREFIX = "/api/v1/analytics/"
+# (An organization's membership-history chart is reference data, as its page is: for everyone.)
+STAFF_ONLY_PAGE_PREFIX = "/analytics/"
+OPEN_ANALYTICS_PREFIX = "/analytics/organizations/"
 # Logging in and out: the password, the two-factor code, logging out.
 LOGIN_PAGES = {"login", "login_verify", "logout"}
 # Addresses whose secret part is the credential (a calendar feed read by a calendar program):
@@ -716,6 +721,12 @@ def test_pages_show_each_role_only_what_it_may_see(world, client_for, role):
             continue
         response = client.get(url)
         expected = expected_page_status(role, name, view_class, hidden_for)
+        if (
+            role == "partner"
+            and url.startswith(STAFF_ONLY_PAGE_PREFIX)
+            and not url.startswith(OPEN_ANALYTICS_PREFIX)
+        ):
+            expected = {403}
         if response.status_code not in expected:
             problems.append(f"GET {url}: {response.status_code}, expected {sorted(expected)}")
         if found := leaks(content_of(response), role):
@@ -878,7 +889,9 @@ def test_api_shows_each_role_only_what_it_may_see(world, client_for, role):
         expected = 404 if role in hidden_for else 200
         if url in EDITOR_ONLY_API:
             expected = 403
-        if role == "partner" and url.endswith(STAFF_ONLY_API_SUFFIXES):
+        if role == "partner" and (
+            url.endswith(STAFF_ONLY_API_SUFFIXES) or url.startswith(STAFF_ONLY_API_PREFIX)
+        ):
             expected = 403
         if response.status_code != expected:
             problems.append(f"GET {url}: {response.status_code}, expected {expected}")
