@@ -19,7 +19,7 @@ before every import):
 
 With --network, on a database bench/generate_meetings.py filled (200,000 meetings): the
 engagement network over all its years as an editor (the meetings query through the policy,
-the graph, degree, strength, betweenness sampled from 300 sources, Louvain communities),
+the graph, degree, strength, betweenness sampled from 100 sources, Louvain communities),
 against a raw SQL read of the same (meeting, organization) pairs with no policy, into the
 same graph, with the same measures.
 """

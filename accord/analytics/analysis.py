@@ -90,7 +90,7 @@ def neighbourhood(members: set, borders: Iterable[tuple]) -> dict:
 # Above this many organizations, betweenness is estimated from this many sampled sources
 # (networkx's k, seeded): exact betweenness costs O(nodes × edges).
 BETWEENNESS_EXACT_MAX = 1000
-BETWEENNESS_SAMPLES = 300
+BETWEENNESS_SAMPLES = 100
 
 
 def engagement_graph(groups: Iterable[tuple[str, Iterable[int]]]):

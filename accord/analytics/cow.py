@@ -722,6 +722,19 @@ def _create_organizations(new: dict[str, Organization], actor) -> dict[str, int]
     return {ioname: organization.pk for ioname, organization in zip(new, created, strict=True)}
 
 
+# The key of PostgreSQL's advisory lock that makes concurrent imports take turns.
+IMPORT_LOCK = 0x434F5749  # "COWI"
+
+
+def _one_import_at_a_time() -> None:
+    """Concurrent imports take turns, each reading what the one before it wrote: on
+    PostgreSQL by an advisory lock held until the transaction ends; on SQLite the transaction
+    is IMMEDIATE (settings), so it holds the write lock from its start."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+
+
 def import_cow(
     directory: Path,
     *,
@@ -739,6 +752,7 @@ def import_cow(
     rows = spells(data, mapping)
     report = ImportReport(igos=len(data.igos), years=(data.first_year, data.last_year))
     with transaction.atomic():
+        _one_import_at_a_time()
         # Every state of the files has its country, members of some IGO or not: a historical
         # state is kept even where the data hold no membership of it.
         codes = {code for ccode in data.ccodes for _f, _l, code in mapping.periods[ccode]}

@@ -640,6 +640,8 @@ class NetworkView(StaffMixin, View):
                 "nodes": nodes,
                 "edges": result.edges()[:50],
                 "edge_count": result.graph.number_of_edges(),
+                "estimated": len(nodes) > analysis.BETWEENNESS_EXACT_MAX,
+                "samples": analysis.BETWEENNESS_SAMPLES,
                 "elements": elements,
                 "query": request.GET.urlencode(),
             },
