@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from accord.registry.models import Membership, Organization
 from accord.registry.querysets import today as registry_today
@@ -27,7 +28,7 @@ class UnknownSource(ValueError):
 def sources(user) -> list[tuple[str, str]]:
     """(key, label) of the membership sources the user may read: entered data first."""
     datasets = Dataset.objects.visible_to(user).values_list("key", "name")
-    return [(ENTERED, "Entered in Accord"), *datasets]
+    return [(ENTERED, _("Entered in Accord")), *datasets]
 
 
 def dataset_get(user, key: str) -> Dataset:

@@ -326,9 +326,11 @@ class OverlapView(StaffMixin, View):
                     seen.add(o.pk)
                     organizations.append(o)
         result = overlap_matrix(user, organizations, source, day) if organizations else None
+        # The source by its name in the chart's note ("Entered in Accord", "COW IGO v3.0").
+        source_name = str(dict(selectors.sources(user)).get(source, source))
         labels = [o.acronym for o in organizations]
         if fmt is not None:
-            return self.download(fmt, result, labels, day, source)
+            return self.download(fmt, result, labels, day, source_name)
         context = {
             "form": form,
             "problem": problem,
@@ -341,7 +343,7 @@ class OverlapView(StaffMixin, View):
             else [],
         }
         if result and len(labels) >= 1:
-            context["chart"] = charts.to_svg(self.figure(result, labels, day, source))
+            context["chart"] = charts.to_svg(self.figure(result, labels, day, source_name))
         context.update(self.pair(user, data, organizations, source, day))
         context["query"] = request.GET.urlencode()
         context["state_a"] = (data.get("state_a") or "")[:40]
@@ -349,14 +351,14 @@ class OverlapView(StaffMixin, View):
         return render(request, "analytics/overlap.html", context)
 
     @staticmethod
-    def figure(result, labels, day, source):
+    def figure(result, labels, day, source_name):
         return charts.heat_map(
             labels,
             result["shared"],
             result["jaccard"],
             title=_("Shared full members on %(day)s") % {"day": day.isoformat()},
             note=_("Source: %(source)s. Each cell: states in both, then Jaccard.")
-            % {"source": source},
+            % {"source": source_name},
         )
 
     def pair(self, user, data, organizations, source, day) -> dict:
@@ -402,7 +404,7 @@ class OverlapView(StaffMixin, View):
             }
         return context
 
-    def download(self, fmt, result, labels, day, source):
+    def download(self, fmt, result, labels, day, source_name):
         if fmt not in FORMATS or result is None:
             raise Http404
         filename = f"overlap-{day.isoformat()}.{fmt}"
@@ -423,7 +425,7 @@ class OverlapView(StaffMixin, View):
                 )
             body = out.getvalue().encode("utf-8")
         else:
-            figure = self.figure(result, labels, day, source)
+            figure = self.figure(result, labels, day, source_name)
             body = charts.to_png(figure) if fmt == "png" else charts.to_svg_file(figure)
         response = HttpResponse(body, content_type=FORMATS[fmt])
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
