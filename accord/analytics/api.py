@@ -5,28 +5,26 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
-from django.db.models.functions import Lower
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
+from accord.core import policy
 from accord.core.api import invalid, require_view
 from accord.core.apinput import Day, ref
 from accord.registry import selectors as registry
-from accord.registry.models import Country, Organization
+from accord.registry.api import organization_ref
+from accord.registry.models import Organization
 from accord.registry.querysets import today
 
-from . import analysis, selectors
+from . import analysis, landscape, selectors
 
 router = Router()
 
 
 def require_staff(request) -> None:
     """The analyses are for the home organization's staff: a partner's focal point gets 403."""
-    from .views import for_staff
-
     require_view(request)
-    if not for_staff(request.user):
+    if not policy.is_home_staff(request.user):
         raise PermissionDenied("The analyses are for the home organization's staff.")
 
 
@@ -125,25 +123,11 @@ def checked_source(user, source: str) -> str:
 
 
 def organizations_named(user, keys: list[str], field: str) -> list[Organization]:
-    """The organizations, in the order given, in one query; a 422 naming the missing ones."""
-    lowered = [key.lower() for key in keys]
-    ids = [int(key) for key in keys if key.isdecimal() and len(key) < 19]
-    found = list(
-        Organization.objects.visible_to(user)
-        .annotate(lower=Lower("acronym"))
-        .filter(Q(lower__in=lowered) | Q(pk__in=ids))
-    )
-    by_key = {o.acronym.lower(): o for o in found} | {str(o.pk): o for o in found}
-    missing = [key for key in keys if key.lower() not in by_key]
+    """The organizations, in the order given; a 422 naming the first that is missing."""
+    organizations, missing = selectors.organizations_by_keys(user, keys)
     if missing:
         raise invalid(field, f"No organization “{missing[0]}”.", "query")
-    result, seen = [], set()
-    for key in keys:
-        organization = by_key[key.lower()]
-        if organization.pk not in seen:
-            seen.add(organization.pk)
-            result.append(organization)
-    return result
+    return organizations
 
 
 class OverlapQuery(Schema):
@@ -228,16 +212,11 @@ def bridges(request, query: Query[BridgesQuery]):
     """The bridge states: full members of both organizations on a day."""
     require_staff(request)
     user = request.user
-    a = registry_ref(user, query.a, "a")
-    b = registry_ref(user, query.b, "b")
+    a = organization_ref(user, query.a, "a", "query")
+    b = organization_ref(user, query.b, "b", "query")
     source = checked_source(user, query.source)
     day = query.as_of or today()
-    pairs = selectors.full_member_pairs(user, [a.pk, b.pk], source, day)
-    members = {a.pk: set(), b.pk: set()}
-    for org, country in pairs:
-        members[org].add(country)
-    both = analysis.bridges(members[a.pk], members[b.pk])
-    states = Country.objects.visible_to(user).filter(pk__in=both).order_by("name")
+    states = landscape.bridge_states(user, a, b, source, day)
     items = [{"iso3": c.iso3, "name": c.name} for c in states]
     return {
         "a": a.acronym,
@@ -247,13 +226,6 @@ def bridges(request, query: Query[BridgesQuery]):
         "count": len(items),
         "items": items,
     }
-
-
-def registry_ref(user, value: str, field: str) -> Organization:
-    try:
-        return registry.organization_get(user=user, key=value)
-    except Http404:
-        raise invalid(field, f"No organization “{value}”.", "query") from None
 
 
 class StatePairQuery(Schema):
@@ -294,12 +266,7 @@ def state_pair(request, query: Query[StatePairQuery]):
             raise invalid("states", f"No country with the code “{code}”.", "query") from None
     source = checked_source(user, query.source)
     day = query.as_of or today()
-    pairs = selectors.organizations_of_states(user, [s.pk for s in states], source, day)
-    by_state = {s.pk: set() for s in states}
-    for org, country in pairs:
-        by_state[country].add(org)
-    both = by_state[states[0].pk] & by_state[states[1].pk]
-    organizations = Organization.objects.visible_to(user).filter(pk__in=both).order_by("acronym")
+    organizations = landscape.shared_organizations(user, *states, source, day)
     items = [{"acronym": o.acronym, "name": o.name} for o in organizations]
     return {
         "a": states[0].iso3,
@@ -412,14 +379,14 @@ class NetworkOut(Schema):
     edges: list[NetworkEdge]
 
 
-def network_period(first, last) -> tuple[datetime.date, datetime.date]:
-    """The period asked for: to today, from a year before its end, when left out."""
+def period(first, last, years: int) -> tuple[datetime.date, datetime.date]:
+    """The period asked for: to today, from `years` before its end, when left out."""
     last = last or today()
     if first is None:
         try:
-            first = last.replace(year=last.year - 1)
+            first = last.replace(year=last.year - years)
         except ValueError:  # 29 February
-            first = last.replace(year=last.year - 1, day=28)
+            first = last.replace(year=last.year - years, day=28)
     return first, last
 
 
@@ -430,7 +397,7 @@ def network(request, query: Query[NetworkQuery]):
     from .landscape import network as compute
 
     require_staff(request)
-    first, last = network_period(query.from_, query.to)
+    first, last = period(query.from_, query.to, 1)
     if last < first:
         raise invalid("to", "“to” is before “from”.", "query")
     if (last - first).days > 366 * 100:
@@ -495,16 +462,6 @@ class AdvantageOut(Schema):
     items: list[AdvantageCell]
 
 
-def advantage_period(first, last) -> tuple[datetime.date, datetime.date]:
-    last = last or today()
-    if first is None:
-        try:
-            first = last.replace(year=last.year - 5)
-        except ValueError:  # 29 February
-            first = last.replace(year=last.year - 5, day=28)
-    return first, last
-
-
 @router.get("/analytics/advantage", response=AdvantageOut, tags=["analytics"])
 def advantage(request, query: Query[AdvantageQuery]):
     """Organizations × themes from mandates, meetings, practices and actions the user may see;
@@ -515,7 +472,7 @@ def advantage(request, query: Query[AdvantageQuery]):
 
     require_staff(request)
     user = request.user
-    first, last = advantage_period(query.from_, query.to)
+    first, last = period(query.from_, query.to, 5)
     if last < first:
         raise invalid("to", "“to” is before “from”.", "query")
     theme = None

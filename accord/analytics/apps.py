@@ -15,12 +15,8 @@ class AnalyticsConfig(AppConfig):
 
         register_demo_loader()
 
-        # The menu entry, after Knowledge (80).
-        from django.utils.translation import gettext_lazy as _
-
-        from accord.core import extensions
-
-        from .views import for_staff
+        # The menu entry, after Knowledge (80), for the home organization's staff.
+        from accord.core import extensions, policy
 
         extensions.register_nav_entry(
             "analytics",
@@ -28,10 +24,10 @@ class AnalyticsConfig(AppConfig):
             url_name="analytics:index",
             prefix="/analytics",
             order=90,
-            visible=for_staff,
+            visible=policy.is_home_staff,
         )
 
-        # "Membership over time" on an organization's page (views.py).
+        # "Membership over time" on organization and country pages (views.py).
         from .views import register_panels
 
         register_panels()

@@ -8,24 +8,39 @@ ids inside it are derived from a fixed salt, so that the same data give the same
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib import rcParams  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
-
-rcParams["svg.fonttype"] = "none"
-rcParams["svg.hashsalt"] = "accord"
-rcParams["font.family"] = ["DejaVu Sans", "sans-serif"]
-rcParams["font.size"] = 9
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 # Bootstrap's colours, as the pages use them: entered data first, imported second.
 COLOURS = ["#0d6efd", "#fd7e14", "#198754", "#6f42c1", "#dc3545", "#6c757d"]
+
+
+@functools.cache
+def _matplotlib():
+    """matplotlib, set up once, when the first chart is drawn: not at start-up (importing it
+    costs a third of a second in every process, commands included)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import rcParams
+
+    rcParams["svg.fonttype"] = "none"
+    rcParams["svg.hashsalt"] = "accord"
+    rcParams["font.family"] = ["DejaVu Sans", "sans-serif"]
+    rcParams["font.size"] = 9
+    return matplotlib
+
+
+def _figure(**options) -> Figure:
+    _matplotlib()
+    from matplotlib.figure import Figure
+
+    return Figure(dpi=100, layout="constrained", **options)
 
 
 @dataclass(frozen=True)
@@ -47,7 +62,7 @@ def line_chart(
     height: float = 3.0,
 ) -> Figure:
     """Lines (steps for yearly counts) over a shared x axis of years."""
-    figure = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    figure = _figure(figsize=(width, height))
     axes = figure.add_subplot()
     for index, s in enumerate(series):
         colour = COLOURS[index % len(COLOURS)]
@@ -56,6 +71,8 @@ def line_chart(
             axes.step(s.x, s.y, where="mid", color=colour, linestyle=style, label=s.label)
         else:
             axes.plot(s.x, s.y, color=colour, linestyle=style, label=s.label)
+    from matplotlib.ticker import MaxNLocator
+
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_ylim(bottom=0)
@@ -103,7 +120,7 @@ def heat_map(
     """A square matrix: colour by Jaccard, each cell written "count" over "Jaccard"."""
     n = len(labels)
     size = max(3.5, 0.55 * n + 1.5)
-    figure = Figure(figsize=(size + 1.2, size), dpi=100, layout="constrained")
+    figure = _figure(figsize=(size + 1.2, size))
     axes = figure.add_subplot()
     image = axes.imshow(jaccard, cmap="Blues", vmin=0, vmax=1)
     axes.set_xticks(range(n), labels, rotation=45, ha="right")
@@ -134,7 +151,7 @@ def network_drawing(graph, labels: dict, communities: dict, *, title: str = "") 
     strength, colour by community, edge width by weight."""
     import networkx as nx
 
-    figure = Figure(figsize=(8, 6), dpi=100, layout="constrained")
+    figure = _figure(figsize=(8, 6))
     axes = figure.add_subplot()
     axes.set_axis_off()
     if title:
@@ -164,11 +181,7 @@ def matrix_chart(row_labels, column_labels, values, *, title: str = "", note: st
 
     data = np.array(values, dtype=float) if values else np.zeros((0, 0))
     rows, columns = data.shape if data.size else (len(row_labels), len(column_labels))
-    figure = Figure(
-        figsize=(max(6, 0.42 * columns + 2.5), max(3, 0.32 * rows + 2.2)),
-        dpi=100,
-        layout="constrained",
-    )
+    figure = _figure(figsize=(max(6, 0.42 * columns + 2.5), max(3, 0.32 * rows + 2.2)))
     axes = figure.add_subplot()
     top = data.max() if data.size else 1
     axes.imshow(

@@ -42,7 +42,7 @@ class Comparison:
 
 def compare(user, organization: Organization, dataset: Dataset, year: int) -> Comparison:
     entered_spells = selectors.year_spells(user, organization, selectors.ENTERED, year, year)
-    imported_spells = selectors.year_spells(user, organization, dataset.key, year, year)
+    imported_spells = selectors.year_spells(user, organization, dataset, year, year)
     entered = analysis.members_in_year(entered_spells, year)
     imported = analysis.members_in_year(imported_spells, year)
     differing = entered ^ imported

@@ -21,13 +21,11 @@ states coded 1 in the IGO-year file.
 from __future__ import annotations
 
 import csv
-import datetime
 import gzip
 import hashlib
 import io
 import re
 import unicodedata
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +35,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accord.core import services as core
+from accord.core.names import fold
 from accord.registry.models import (
     ACRONYM_PATTERN,
     Country,
@@ -144,7 +143,6 @@ class Mapping:
     entities: dict[str, Entity]
     # ccode -> [(first year or None, last year or None, country code)]
     periods: dict[int, list[tuple[int | None, int | None, str]]]
-    names: dict[int, str]
 
     def __post_init__(self):
         # The states with one country in every year (all but those COW codes across a
@@ -184,15 +182,13 @@ def read_mapping(path: Path = MAPPING_FILE) -> Mapping:
             note=row.get("note") or "",
         )
     periods: dict[int, list] = {}
-    names: dict[int, str] = {}
     for row in data["states"]:
         ccode = int(row["ccode"])
-        names[ccode] = row["state"]
         spans = row.get("periods") or [row]
         periods[ccode] = [
             (span.get("from"), span.get("to"), span.get("iso3") or span["entity"]) for span in spans
         ]
-    return Mapping(entities=entities, periods=periods, names=names)
+    return Mapping(entities=entities, periods=periods)
 
 
 # ---------------------------------------------------------------- reading the files
@@ -294,19 +290,10 @@ class Igo:
 @dataclass
 class CowData:
     igos: dict[str, Igo]
-    state_columns: list[str]  # the IGO-year file's state columns, in order
     ccodes: list[int]  # their COW numbers, same order
     files: dict[str, str]
     first_year: int
     last_year: int
-
-    def full_counts(self) -> dict[tuple[str, int], int]:
-        """For each IGO and year, the number of states coded 1: what the spells must give."""
-        return {
-            (igo.ioname, year): codes.count(1)
-            for igo in self.igos.values()
-            for year, codes in igo.years.items()
-        }
 
 
 def _read_states(path, text, mapping, problems) -> dict[str, tuple[int, set[int]]]:
@@ -516,7 +503,7 @@ def read_directory(
     states = _read_states(state_path, state_text, mapping, problems)
     del state_text
     problems.raise_if_any()
-    igos, columns, ccodes = _read_igos(igo_path, igo_text, states, mapping, problems, progress)
+    igos, _columns, ccodes = _read_igos(igo_path, igo_text, states, mapping, problems, progress)
     problems.raise_if_any()
     if not igos:
         problems.add(igo_path.name, None, None, "", "no IGO rows")
@@ -524,7 +511,6 @@ def read_directory(
     years = [year for igo in igos.values() for year in igo.years]
     return CowData(
         igos=igos,
-        state_columns=columns,
         ccodes=ccodes,
         files={state_path.name: state_digest, igo_path.name: igo_digest},
         first_year=min(years),
@@ -587,9 +573,8 @@ class ImportReport:
 
 
 def _folded(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    return re.sub(r"[^a-z0-9]+", " ", text.replace("&", " and ")).strip()
+    """A name as names are compared (core.names.fold), its punctuation dropped, "&" as "and"."""
+    return re.sub(r"[^a-z0-9]+", " ", fold(text or "").replace("&", " and ")).strip()
 
 
 def _countries(mapping: Mapping, codes: set[str], actor, report: ImportReport) -> dict[str, int]:
@@ -802,23 +787,3 @@ def import_cow(
                 if progress:
                     progress("Writing", min(start + batch, total), total)
     return report
-
-
-def imported_on(dataset: Dataset) -> datetime.date:
-    return timezone.localdate(dataset.imported_at)
-
-
-def full_counts_by_year(organization_id: int, first: int, last: int) -> dict[int, dict]:
-    """Year -> {full, associate, observer} from the data set's spells (a spell counts in every
-    year it overlaps)."""
-    counts: dict[int, dict] = defaultdict(lambda: {"full": 0, "associate": 0, "observer": 0})
-    spells_ = SourceMembership.objects.filter(
-        dataset__key=DATASET_KEY,
-        organization_id=organization_id,
-        first_year__lte=last,
-        last_year__gte=first,
-    ).values_list("status", "first_year", "last_year")
-    for status, a, b in spells_:
-        for year in range(max(a, first), min(b, last) + 1):
-            counts[year][status] += 1
-    return counts

@@ -12,6 +12,24 @@ from accord.registry.models import Country, Organization
 from . import analysis, selectors
 
 
+def bridge_states(user, a: Organization, b: Organization, source, day) -> list[Country]:
+    """The states that are full members of both organizations, by name."""
+    members: dict[int, set] = {a.pk: set(), b.pk: set()}
+    for organization, country in selectors.full_member_pairs(user, [a.pk, b.pk], source, day):
+        members[organization].add(country)
+    both = analysis.bridges(members[a.pk], members[b.pk])
+    return list(Country.objects.visible_to(user).filter(pk__in=both).order_by("name"))
+
+
+def shared_organizations(user, a: Country, b: Country, source, day) -> list[Organization]:
+    """The organizations both states are full members of, by acronym."""
+    memberships: dict[int, set] = {a.pk: set(), b.pk: set()}
+    for organization, country in selectors.organizations_of_states(user, [a.pk, b.pk], source, day):
+        memberships[country].add(organization)
+    both = memberships[a.pk] & memberships[b.pk]
+    return list(Organization.objects.visible_to(user).filter(pk__in=both).order_by("acronym"))
+
+
 @dataclass
 class Neighbour:
     country: Country

@@ -18,7 +18,6 @@ from accord.registry.querysets import today as registry_today
 from .models import Dataset, SourceMembership
 
 ENTERED = "entered"
-STATUSES = ("full", "associate", "observer", "partner", "suspended")
 
 
 class UnknownSource(ValueError):
@@ -38,46 +37,47 @@ def dataset_get(user, key: str) -> Dataset:
     return dataset
 
 
-def year_spells(
-    user, organization: Organization, source: str, first: int, last: int
-) -> list[tuple[int, str, int, int]]:
-    """(country id, status, first year, last year) of the organization's spells that overlap
-    [first, last]: the years of an entered spell are those its dates touch."""
+def _dataset(user, source: str | Dataset) -> Dataset:
+    """The data set a source names; a Dataset already read is taken as it is."""
+    return source if isinstance(source, Dataset) else dataset_get(user, source)
+
+
+def _year_spells(user, source, first: int, last: int, other: str, **where) -> list[tuple]:
+    """(`other` id, status, first year, last year) of the spells matching `where` that
+    overlap [first, last]: the years of an entered spell are those its dates touch."""
     if source != ENTERED:
-        dataset = dataset_get(user, source)
         return list(
             SourceMembership.objects.visible_to(user)
-            .filter(
-                dataset=dataset,
-                organization=organization,
-                first_year__lte=last,
-                last_year__gte=first,
-            )
-            .values_list("country_id", "status", "first_year", "last_year")
+            .filter(dataset=_dataset(user, source), first_year__lte=last, last_year__gte=first)
+            .filter(**where)
+            .values_list(other, "status", "first_year", "last_year")
         )
     rows = (
         Membership.objects.visible_to(user)
-        .filter(organization=organization)
+        .filter(**where)
         .exclude(valid_to__lt=datetime.date(first, 1, 1))
         .exclude(valid_from__gt=datetime.date(last, 12, 31))
-        .values_list("country_id", "status", "valid_from", "valid_to")
+        .values_list(other, "status", "valid_from", "valid_to")
     )
     return [
-        (
-            country,
-            status,
-            valid_from.year if valid_from else first,
-            valid_to.year if valid_to else last,
-        )
-        for country, status, valid_from, valid_to in rows
+        (pk, status, valid_from.year if valid_from else first, valid_to.year if valid_to else last)
+        for pk, status, valid_from, valid_to in rows
     ]
 
 
-def default_years(user, organization: Organization, source: str) -> tuple[int, int]:
+def year_spells(
+    user, organization: Organization, source: str | Dataset, first: int, last: int
+) -> list[tuple[int, str, int, int]]:
+    """(country id, status, first year, last year) of the organization's spells that overlap
+    [first, last], from the entered memberships or a data set."""
+    return _year_spells(user, source, first, last, "country_id", organization=organization)
+
+
+def default_years(user, organization: Organization, source: str | Dataset) -> tuple[int, int]:
     """The years a history shows when none are asked: the data set's coverage, or from the
     organization's founding (or first entered spell) to this year."""
     if source != ENTERED:
-        dataset = dataset_get(user, source)
+        dataset = _dataset(user, source)
         first = organization.founded or dataset.first_year
         return min(max(first, dataset.first_year), dataset.last_year), dataset.last_year
     this_year = registry_today().year
@@ -130,27 +130,12 @@ def entered_year_edges(user, organization: Organization, year: int) -> dict[int,
     return edges
 
 
-def country_year_spells(user, country, source: str, first: int, last: int) -> list[tuple]:
+def country_year_spells(
+    user, country, source: str | Dataset, first: int, last: int
+) -> list[tuple[int, str, int, int]]:
     """(organization id, status, first year, last year) of the country's spells that overlap
     [first, last], from the entered memberships or a data set."""
-    if source != ENTERED:
-        dataset = dataset_get(user, source)
-        return list(
-            SourceMembership.objects.visible_to(user)
-            .filter(dataset=dataset, country=country, first_year__lte=last, last_year__gte=first)
-            .values_list("organization_id", "status", "first_year", "last_year")
-        )
-    rows = (
-        Membership.objects.visible_to(user)
-        .filter(country=country)
-        .exclude(valid_to__lt=datetime.date(first, 1, 1))
-        .exclude(valid_from__gt=datetime.date(last, 12, 31))
-        .values_list("organization_id", "status", "valid_from", "valid_to")
-    )
-    return [
-        (org, status, valid_from.year if valid_from else first, valid_to.year if valid_to else last)
-        for org, status, valid_from, valid_to in rows
-    ]
+    return _year_spells(user, source, first, last, "organization_id", country=country)
 
 
 def country_datasets(user, country) -> list[Dataset]:
@@ -159,45 +144,49 @@ def country_datasets(user, country) -> list[Dataset]:
     )
 
 
-def full_member_pairs(user, organization_ids, source: str, day: datetime.date) -> list:
-    """(organization id, country id) of full members on a day (entered data) or in the day's
-    year (a data set, whose spells are whole years)."""
+def _full_pairs(user, source: str | Dataset, day: datetime.date, **where) -> list:
+    """(organization id, country id) of the full memberships matching `where` on a day
+    (entered data) or in the day's year (a data set, whose spells are whole years)."""
     if source != ENTERED:
-        dataset = dataset_get(user, source)
-        return list(
+        spells = (
             SourceMembership.objects.visible_to(user)
-            .filter(dataset=dataset, organization_id__in=organization_ids, status="full")
+            .filter(dataset=_dataset(user, source), status="full", **where)
             .in_year(day.year)
-            .values_list("organization_id", "country_id")
-            .distinct()
         )
-    return list(
-        Membership.objects.visible_to(user)
-        .filter(organization_id__in=organization_ids, status="full")
-        .as_of(day)
-        .values_list("organization_id", "country_id")
-        .distinct()
-    )
+    else:
+        spells = Membership.objects.visible_to(user).filter(status="full", **where).as_of(day)
+    return list(spells.values_list("organization_id", "country_id").distinct())
 
 
-def organizations_of_states(user, country_ids, source: str, day: datetime.date) -> list:
-    """(organization id, country id) of the states' full memberships on the day."""
-    if source != ENTERED:
-        dataset = dataset_get(user, source)
-        return list(
-            SourceMembership.objects.visible_to(user)
-            .filter(dataset=dataset, country_id__in=country_ids, status="full")
-            .in_year(day.year)
-            .values_list("organization_id", "country_id")
-            .distinct()
-        )
-    return list(
-        Membership.objects.visible_to(user)
-        .filter(country_id__in=country_ids, status="full")
-        .as_of(day)
-        .values_list("organization_id", "country_id")
-        .distinct()
+def full_member_pairs(user, organization_ids, source, day: datetime.date) -> list:
+    """(organization id, country id) of the organizations' full members."""
+    return _full_pairs(user, source, day, organization_id__in=organization_ids)
+
+
+def organizations_of_states(user, country_ids, source, day: datetime.date) -> list:
+    """(organization id, country id) of the states' full memberships."""
+    return _full_pairs(user, source, day, country_id__in=country_ids)
+
+
+def organizations_by_keys(user, keys: list[str]) -> tuple[list[Organization], list[str]]:
+    """The organizations named by acronym (any case) or id, in the order given, each once,
+    in one query; and the keys that name none the user may see."""
+    from django.db.models.functions import Lower
+
+    ids = [int(key) for key in keys if key.isdecimal() and len(key) < 19]
+    found = list(
+        Organization.objects.visible_to(user)
+        .annotate(lower=Lower("acronym"))
+        .filter(models.Q(lower__in=[key.lower() for key in keys]) | models.Q(pk__in=ids))
     )
+    by_key = {o.acronym.lower(): o for o in found} | {str(o.pk): o for o in found}
+    result, seen = [], set()
+    for key in keys:
+        organization = by_key.get(key.lower())
+        if organization is not None and organization.pk not in seen:
+            seen.add(organization.pk)
+            result.append(organization)
+    return result, [key for key in keys if key.lower() not in by_key]
 
 
 def home_organization(user) -> Organization | None:

@@ -9,57 +9,79 @@ import io
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.db.models.functions import Lower
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from accord.core import policy
+from accord.core import exports, policy
 from accord.core.views import PolicyMixin
 from accord.registry import selectors as registry
 from accord.registry.models import Country, Organization
 from accord.registry.querysets import today
 
-from . import analysis, charts, selectors
+from . import analysis, charts, landscape, selectors
 from .compare import compare
 from .models import Dataset
 
 FORMATS = {"svg": "image/svg+xml", "png": "image/png", "csv": "text/csv; charset=utf-8"}
+CONTENT_TYPES = {
+    **FORMATS,
+    "graphml": "application/graphml+xml",
+    "nodes.csv": "text/csv; charset=utf-8",
+}
 
 
-def for_staff(user) -> bool:
-    """The analyses are the home organization's: every role but a partner's focal point, who
-    sees only what is shared with their organization and would get a misleading landscape."""
-    return policy.can_view(user) and policy.partner_organization_id(user) is None
+def csv_bytes(header: list, rows) -> bytes:
+    """A table as CSV, each text a spreadsheet would run as a formula neutralised, as every
+    export of the project is (core/exports.py)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in [header, *rows]:
+        writer.writerow([exports.neutralise(v) if isinstance(v, str) else v for v in row])
+    return out.getvalue().encode("utf-8")
+
+
+def download(body: bytes, fmt: str, filename: str) -> HttpResponse:
+    """A chart or table as a file, with the headers of the project's other exports: what the
+    reader may see is not for shared caches, and the type is not to be sniffed."""
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = exports.content_disposition(filename)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 class StaffMixin(PolicyMixin):
     """An analysis page: a role, and not a partner's focal point (a 403 for them)."""
 
     def dispatch(self, request, *args, **kwargs):
-        if policy.can_view(request.user) and not for_staff(request.user):
+        if policy.can_view(request.user) and not policy.is_home_staff(request.user):
             raise PermissionDenied(_("The analyses are for the home organization's staff."))
         return super().dispatch(request, *args, **kwargs)
 
 
-def history_series(user, organization) -> tuple[list[charts.Series], list[dict], list, str]:
+def history_series(
+    user, organization, datasets=None
+) -> tuple[list[charts.Series], list[dict], list, str]:
     """The full members per year of every source of the organization: the chart's series,
     the rows of its table ({year, source key: count}), the sources' keys in the series' order
-    and a note on coverage."""
-    datasets = selectors.datasets_of(user, organization)
+    and a note on coverage. `datasets`: those of the organization, when already read."""
+    if datasets is None:
+        datasets = selectors.datasets_of(user, organization)
     first, last = selectors.default_years(user, organization, selectors.ENTERED)
-    spans = [(selectors.ENTERED, _("Entered in Accord"), first, last)]
+    spans = [(selectors.ENTERED, selectors.ENTERED, _("Entered in Accord"), first, last)]
     for dataset in datasets:
-        a, b = selectors.default_years(user, organization, dataset.key)
-        spans.append((dataset.key, dataset.name, a, b))
+        a, b = selectors.default_years(user, organization, dataset)
+        spans.append((dataset.key, dataset, dataset.name, a, b))
         first = min(first, a)
+    if not organization.founded:
+        # No founding year: the entered line starts where the earliest source does.
+        spans[0] = (*spans[0][:3], first, last)
     series, keys, by_year = [], [], {}
-    for key, label, a, b in spans:
-        if key == selectors.ENTERED:
-            a = first if not organization.founded else max(a, first)
-        spells = selectors.year_spells(user, organization, key, a, b)
+    for key, source, label, a, b in spans:
+        spells = selectors.year_spells(user, organization, source, a, b)
         if key == selectors.ENTERED and not spells:
             continue
         rows = analysis.membership_history(spells, a, b)
@@ -101,18 +123,14 @@ class MembershipChartView(PolicyMixin, View):
         series, rows, keys, note = history_series(request.user, organization)
         filename = f"{organization.acronym}-membership-history.{fmt}"
         if fmt == "csv":
-            out = io.StringIO()
-            writer = csv.writer(out)
-            writer.writerow(["year", *[f"full ({k})" for k in keys]])
-            for row in rows:
-                writer.writerow([row["year"], *[row.get(k, "") for k in keys]])
-            body = out.getvalue().encode("utf-8")
+            body = csv_bytes(
+                ["year", *[f"full ({k})" for k in keys]],
+                ([row["year"], *[row.get(k, "") for k in keys]] for row in rows),
+            )
         else:
             figure = history_figure(organization, series, note)
             body = charts.to_png(figure) if fmt == "png" else charts.to_svg_file(figure)
-        response = HttpResponse(body, content_type=FORMATS[fmt])
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return download(body, fmt, filename)
 
 
 class ChangesForm(forms.Form):
@@ -142,7 +160,8 @@ def organization_panel(request, organization) -> dict | None:
     """The organization page's "Membership over time": the chart of every source, the
     sources side by side, and who joined or left between two dates."""
     user = request.user
-    series, rows, keys, note = history_series(user, organization)
+    datasets = selectors.datasets_of(user, organization)
+    series, rows, keys, note = history_series(user, organization, datasets)
     if not series:
         return None
     day = today()
@@ -162,7 +181,7 @@ def organization_panel(request, organization) -> dict | None:
     countries = Country.objects.visible_to(user).in_bulk(joined | left)
     comparisons = [
         compare(user, organization, dataset, min(dataset.last_year, day.year))
-        for dataset in selectors.datasets_of(user, organization)
+        for dataset in datasets
     ]
     return {
         "organization": organization,
@@ -192,7 +211,7 @@ def country_panel(request, country) -> dict | None:
     for dataset in datasets:
         first = max(dataset.first_year, country.exists_from or dataset.first_year)
         end = min(dataset.last_year, last)
-        spells = selectors.country_year_spells(user, country, dataset.key, first, end)
+        spells = selectors.country_year_spells(user, country, dataset, first, end)
         if spells:
             spells_by_source.append((dataset, spells, first, end))
             firsts.append(min(a for _o, _s, a, _b in spells))
@@ -302,29 +321,9 @@ class OverlapView(StaffMixin, View):
         if len(keys) > 60:
             problem = _("Name at most 60 organizations.")
         else:
-            found = {
-                o.acronym.lower(): o
-                for o in Organization.objects.visible_to(user).filter(
-                    acronym__in=keys
-                )  # exact first, then any case
-            }
-            missing = [k for k in keys if k.lower() not in found]
-            if missing:
-                more = (
-                    Organization.objects.visible_to(user)
-                    .annotate(lower=Lower("acronym"))
-                    .filter(lower__in=[m.lower() for m in missing])
-                )
-                found.update({o.acronym.lower(): o for o in more})
-            unknown = [k for k in keys if k.lower() not in found]
+            organizations, unknown = selectors.organizations_by_keys(user, keys)
             if unknown:
                 problem = _("No organization “%(key)s”.") % {"key": unknown[0]}
-            seen = set()
-            for k in keys:
-                o = found.get(k.lower())
-                if o is not None and o.pk not in seen:
-                    seen.add(o.pk)
-                    organizations.append(o)
         result = overlap_matrix(user, organizations, source, day) if organizations else None
         # The source by its name in the chart's note ("Entered in Accord", "COW IGO v3.0").
         source_name = str(dict(selectors.sources(user)).get(source, source))
@@ -369,15 +368,10 @@ class OverlapView(StaffMixin, View):
         if a is None and b is None and len(organizations) >= 2:
             a, b = organizations[0], organizations[1]
         if a is not None and b is not None:
-            pairs = selectors.full_member_pairs(user, [a.pk, b.pk], source, day)
-            members = {a.pk: set(), b.pk: set()}
-            for org, country in pairs:
-                members[org].add(country)
-            both = analysis.bridges(members[a.pk], members[b.pk])
             context["bridge"] = {
                 "a": a,
                 "b": b,
-                "states": sorted(Country.objects.visible_to(user).filter(pk__in=both), key=str),
+                "states": sorted(landscape.bridge_states(user, a, b, source, day), key=str),
             }
         codes = [data.get("state_a"), data.get("state_b")]
         if all(codes):
@@ -390,17 +384,10 @@ class OverlapView(StaffMixin, View):
                         "code": code
                     }
                     return context
-            pairs = selectors.organizations_of_states(user, [s.pk for s in states], source, day)
-            by_state = {s.pk: set() for s in states}
-            for org, country in pairs:
-                by_state[country].add(org)
-            both = by_state[states[0].pk] & by_state[states[-1].pk]
             context["state_pair"] = {
                 "a": states[0],
-                "b": states[-1],
-                "organizations": list(
-                    Organization.objects.visible_to(user).filter(pk__in=both).order_by("acronym")
-                ),
+                "b": states[1],
+                "organizations": landscape.shared_organizations(user, *states, source, day),
             }
         return context
 
@@ -409,27 +396,22 @@ class OverlapView(StaffMixin, View):
             raise Http404
         filename = f"overlap-{day.isoformat()}.{fmt}"
         if fmt == "csv":
-            out = io.StringIO()
-            writer = csv.writer(out)
-            writer.writerow(
+            body = csv_bytes(
                 [
                     "organization",
                     "members",
                     *[f"shared with {x}" for x in labels],
                     *[f"Jaccard with {x}" for x in labels],
-                ]
-            )
-            for i, label in enumerate(labels):
-                writer.writerow(
+                ],
+                (
                     [label, result["shared"][i][i], *result["shared"][i], *result["jaccard"][i]]
-                )
-            body = out.getvalue().encode("utf-8")
+                    for i, label in enumerate(labels)
+                ),
+            )
         else:
             figure = self.figure(result, labels, day, source_name)
             body = charts.to_png(figure) if fmt == "png" else charts.to_svg_file(figure)
-        response = HttpResponse(body, content_type=FORMATS[fmt])
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return download(body, fmt, filename)
 
 
 class AnalyticsIndexView(StaffMixin, View):
@@ -455,7 +437,7 @@ class NeighbourhoodForm(forms.Form):
         self.fields["source"].choices = sources
 
 
-NEIGHBOURHOOD_FORMATS = {"svg": "image/svg+xml", "csv": "text/csv; charset=utf-8"}
+NEIGHBOURHOOD_FORMATS = {"svg", "csv"}  # the map's PNG is drawn in the browser
 
 
 class NeighbourhoodView(StaffMixin, View):
@@ -489,13 +471,9 @@ class NeighbourhoodView(StaffMixin, View):
             if fmt == "svg":
                 body = str(world_map_svg(classes, label=label)).encode("utf-8")
             else:
-                out = io.StringIO()
-                writer = csv.writer(out)
-                writer.writerow(
-                    ["iso3", "state", "borders", "organizations", "partnered by the home"]
-                )
-                for n in result.items:
-                    writer.writerow(
+                body = csv_bytes(
+                    ["iso3", "state", "borders", "organizations", "partnered by the home"],
+                    (
                         [
                             n.country.iso3,
                             n.country.name,
@@ -503,11 +481,10 @@ class NeighbourhoodView(StaffMixin, View):
                             " ".join(o.acronym for o, _s in n.organizations),
                             " ".join(o.acronym for o in n.partnered),
                         ]
-                    )
-                body = out.getvalue().encode("utf-8")
-            response = HttpResponse(body, content_type=NEIGHBOURHOOD_FORMATS[fmt])
-            response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-            return response
+                        for n in result.items
+                    ),
+                )
+            return download(body, fmt, f"{filename}.{fmt}")
         legend = [
             (_("%(acronym)s members") % {"acronym": result.home.acronym}, CLASS_COLOURS["member"]),
             (_("Neighbour in an organization the home partners"), CLASS_COLOURS["partner"]),
@@ -539,26 +516,19 @@ class NetworkForm(forms.Form):
     shares = forms.BooleanField(label=gettext_lazy("Count practices shared"), required=False)
 
 
-NETWORK_FORMATS = {
-    "graphml": "application/graphml+xml",
-    "csv": "text/csv; charset=utf-8",
-    "nodes.csv": "text/csv; charset=utf-8",
-    "svg": "image/svg+xml",
-    "png": "image/png",
-}
-COMMUNITY_COLOURS = charts.COLOURS
+NETWORK_FORMATS = {"graphml", "csv", "nodes.csv", "svg", "png"}
 
 
 class NetworkView(StaffMixin, View):
     """The engagement network of a period: an interactive graph, its measures, and downloads."""
 
     def get(self, request, fmt=None):
-        from .api import network_period
+        from .api import period
         from .landscape import graphml, network
 
         form = NetworkForm(request.GET or None)
         data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-        first, last = network_period(data.get("start"), data.get("end"))
+        first, last = period(data.get("start"), data.get("end"), 1)
         problem = ""
         if last < first:
             problem = _("“To” is before “from”.")
@@ -571,44 +541,39 @@ class NetworkView(StaffMixin, View):
                 raise Http404
             if fmt == "graphml":
                 body = graphml(result)
-            elif fmt in ("csv", "nodes.csv"):
-                out = io.StringIO()
-                writer = csv.writer(out)
-                if fmt == "csv":
-                    writer.writerow(["source", "target", "weight", "meetings", "shares"])
-                    for e in result.edges():
-                        writer.writerow(
-                            [
-                                e["source"].acronym,
-                                e["target"].acronym,
-                                e["weight"],
-                                e["meetings"],
-                                e["shares"],
-                            ]
-                        )
-                else:
-                    writer.writerow(
-                        ["organization", "name", "degree", "strength", "betweenness", "community"]
-                    )
-                    for row in result.nodes():
-                        o = row["organization"]
-                        writer.writerow(
-                            [
-                                o.acronym,
-                                o.name,
-                                row["degree"],
-                                row["strength"],
-                                round(row["betweenness"], 6),
-                                row["community"],
-                            ]
-                        )
-                body = out.getvalue().encode("utf-8")
+            elif fmt == "csv":
+                body = csv_bytes(
+                    ["source", "target", "weight", "meetings", "shares"],
+                    (
+                        [
+                            e["source"].acronym,
+                            e["target"].acronym,
+                            e["weight"],
+                            e["meetings"],
+                            e["shares"],
+                        ]
+                        for e in result.edges()
+                    ),
+                )
+            elif fmt == "nodes.csv":
+                body = csv_bytes(
+                    ["organization", "name", "degree", "strength", "betweenness", "community"],
+                    (
+                        [
+                            row["organization"].acronym,
+                            row["organization"].name,
+                            row["degree"],
+                            row["strength"],
+                            round(row["betweenness"], 6),
+                            row["community"],
+                        ]
+                        for row in result.nodes()
+                    ),
+                )
             else:
                 figure = self.figure(result)
                 body = charts.to_png(figure) if fmt == "png" else charts.to_svg_file(figure)
-            response = HttpResponse(body, content_type=NETWORK_FORMATS[fmt])
-            response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-            return response
+            return download(body, fmt, f"{name}.{fmt}")
         nodes = result.nodes()
         elements = {
             "nodes": [
@@ -617,7 +582,7 @@ class NetworkView(StaffMixin, View):
                     "name": row["organization"].name,
                     "url": row["organization"].get_absolute_url(),
                     "strength": row["strength"],
-                    "colour": COMMUNITY_COLOURS[row["community"] % len(COMMUNITY_COLOURS)],
+                    "colour": charts.COLOURS[row["community"] % len(charts.COLOURS)],
                 }
                 for row in nodes
             ],
@@ -673,11 +638,7 @@ class AdvantageForm(forms.Form):
     organization = forms.CharField(max_length=20, required=False)
 
 
-ADVANTAGE_FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "svg": "image/svg+xml",
-    "png": "image/png",
-}
+ADVANTAGE_FORMATS = {"csv", "svg", "png"}
 EVIDENCE_URLS = {
     "meeting": "meetings:meeting_detail",
     "practice": "knowledge:practice_detail",
@@ -692,12 +653,12 @@ class AdvantageView(StaffMixin, View):
     def get(self, request, fmt=None):
         from django.urls import NoReverseMatch, reverse
 
-        from .api import advantage_period
+        from .api import period
         from .landscape import comparative_advantage
 
         form = AdvantageForm(request.GET or None)
         data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-        first, last = advantage_period(data.get("start"), data.get("end"))
+        first, last = period(data.get("start"), data.get("end"), 5)
         problem = ""
         if last < first:
             problem = _("“To” is before “from”.")
@@ -709,9 +670,7 @@ class AdvantageView(StaffMixin, View):
             if fmt not in ADVANTAGE_FORMATS:
                 raise Http404
             if fmt == "csv":
-                out = io.StringIO()
-                writer = csv.writer(out)
-                writer.writerow(
+                body = csv_bytes(
                     [
                         "organization",
                         "theme",
@@ -720,23 +679,22 @@ class AdvantageView(StaffMixin, View):
                         "meetings",
                         "practices",
                         "actions",
-                    ]
+                    ],
+                    (
+                        [
+                            organization.acronym,
+                            theme.slug,
+                            c["score"],
+                            c["mandate"],
+                            c["meeting"],
+                            c["practice"],
+                            c["action"],
+                        ]
+                        for organization, cells, _total in result.rows(limit=10_000)
+                        for theme, c in zip(result.themes, cells, strict=True)
+                        if c
+                    ),
                 )
-                for organization, cells, _total in result.rows(limit=10_000):
-                    for theme, c in zip(result.themes, cells, strict=True):
-                        if c:
-                            writer.writerow(
-                                [
-                                    organization.acronym,
-                                    theme.slug,
-                                    c["score"],
-                                    c["mandate"],
-                                    c["meeting"],
-                                    c["practice"],
-                                    c["action"],
-                                ]
-                            )
-                body = out.getvalue().encode("utf-8")
             else:
                 figure = charts.matrix_chart(
                     [o.acronym for o, _c, _t in rows],
@@ -747,9 +705,7 @@ class AdvantageView(StaffMixin, View):
                     note=_("One for a mandate, one per meeting, practice and action."),
                 )
                 body = charts.to_png(figure) if fmt == "png" else charts.to_svg_file(figure)
-            response = HttpResponse(body, content_type=ADVANTAGE_FORMATS[fmt])
-            response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-            return response
+            return download(body, fmt, f"{name}.{fmt}")
         top = max((c["score"] for c in result.cells.values()), default=1) or 1
         table = [
             (

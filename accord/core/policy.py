@@ -41,6 +41,13 @@ def can_view(user) -> bool:
     return role_of(user) is not None
 
 
+def is_home_staff(user) -> bool:
+    """The home organization's staff: every role but a partner's focal point. What is drawn
+    from all of the workspace (engagement health, the analyses) is for them: counted from the
+    few records shared with one partner, it would mislead."""
+    return can_view(user) and partner_organization_id(user) is None
+
+
 def can_edit(user) -> bool:
     return role_of(user) in (Role.ADMINISTRATOR, Role.EDITOR)
 

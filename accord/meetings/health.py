@@ -554,7 +554,7 @@ def last_held_meeting(user, organization):
 
 def shown_to(user) -> bool:
     """The staff of the home organization: every role but a partner's focal point."""
-    return policy.can_view(user) and policy.partner_organization_id(user) is None
+    return policy.is_home_staff(user)
 
 
 def organization_panel(request, organization) -> dict | None:
